@@ -1,0 +1,1 @@
+"""Plecak: an earner wallet for digital micro-credentials."""

@@ -1,0 +1,41 @@
+"""What the readers hand on: one credential found in the input, not yet verified."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from wallet.jsonvalues import JsonObject
+
+
+class CredentialFormat(enum.Enum):
+    """The credential formats Plecak reads, by how they are secured."""
+
+    OB2_HOSTED = "ob2-hosted"
+    OB2_SIGNED = "ob2-signed"
+    VC_DATA_INTEGRITY = "ob3-ldp"
+    VC_JWT = "ob3-jwt"
+    CLR2 = "clr2"
+    ELM_JSONLD = "elm3-jsonld"
+    ELM_JADES = "elm3-jades"
+    SD_JWT_VC = "sdjwt-vc"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One credential as read from untrusted bytes.
+
+    ``raw`` and ``media_type`` are what the holder gave (a baked PNG stays a PNG) and are stored
+    verbatim. ``payload`` is the credential as JSON: the assertion, the VC, the decoded JWT
+    claims. ``secured`` is the exact text a signature covers when it is not the JSON itself (a
+    compact JWS, an SD-JWT with its disclosures, a JAdES JSON serialisation). ``source`` names
+    where it came from (a file name, ``archive.zip!badge.png``, a URL, ``clr.json#2``).
+    """
+
+    format: CredentialFormat
+    source: str
+    raw: bytes
+    media_type: str
+    payload: JsonObject
+    secured: str | None = None
+    container: str | None = None

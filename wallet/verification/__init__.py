@@ -1,0 +1,1 @@
+"""Verification of imported credentials: reports of checks, proofs, keys and status."""

@@ -1,0 +1,24 @@
+"""What a verification run needs from outside: the network, the clock and the holder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from wallet.fetching import Fetcher
+
+
+@dataclass(frozen=True)
+class VerificationContext:
+    """Injected inputs of every verifier.
+
+    ``at`` is the instant dates and status are judged at; ``recipients`` are the holder's
+    confirmed identifiers; ``strict_contexts`` refuses JSON-LD contexts that are not bundled;
+    ``trust_anchors`` are DER certificates that seals of European Digital Credentials may chain to.
+    """
+
+    fetcher: Fetcher
+    at: datetime
+    recipients: frozenset[str] = field(default_factory=frozenset)
+    strict_contexts: bool = False
+    trust_anchors: tuple[bytes, ...] = ()
