@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+import http.client
+import ipaddress
+import mimetypes
+import socket
+import ssl
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
+from urllib.parse import urljoin, urlsplit
+
+from wallet.errors import CredentialFormatError, FetchError
+from wallet.jsonvalues import JsonValue, parse_json_object
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+DEFAULT_USER_AGENT = "Plecak/0.1 (+credential verifier)"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_CHUNK = 64 * 1024
+# Cloud instance-metadata endpoints are refused whatever the configuration says.
+_METADATA = frozenset(
+    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+)
+_IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 @dataclass(frozen=True)
@@ -20,3 +41,274 @@ class Fetcher(Protocol):
     """Fetches a URL under the caller's caps; raises ``FetchError`` when refused or failed."""
 
     def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched: ...
+
+
+def require_content_type(fetched: Fetched, *media_types: str) -> Fetched:
+    """``fetched`` if its media type is one of ``media_types``; ``FetchError`` otherwise."""
+    media_type = fetched.content_type.split(";", 1)[0].strip().lower()
+    if media_type not in media_types:
+        raise FetchError(
+            f"{fetched.url} answered with media type {media_type or 'none'!r}, "
+            f"expected one of {', '.join(media_types)}"
+        )
+    return fetched
+
+
+@dataclass(frozen=True)
+class _Target:
+    """One hop: the parsed URL and the single address it was resolved to."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
+    address: str
+    path: str
+
+
+class SafeFetcher:
+    """HTTP(S) GET with a private-address guard, pinned DNS, timeouts, byte cap and redirects."""
+
+    def __init__(
+        self,
+        *,
+        allow_loopback: bool = False,
+        allow_private: bool = False,
+        timeout: float = 10.0,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_redirects: int = 3,
+        user_agent: str = DEFAULT_USER_AGENT,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.allow_loopback = allow_loopback
+        self.allow_private = allow_private
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.user_agent = user_agent
+        self._ssl_context = ssl_context or ssl.create_default_context()
+
+    def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
+        """GET ``url``, following up to ``max_redirects`` redirects, each hop checked anew."""
+        cap = self.max_bytes if max_bytes is None else min(max_bytes, self.max_bytes)
+        deadline = time.monotonic() + self.timeout
+        current = url
+        for _hop in range(self.max_redirects + 1):
+            target = self._target(current)
+            status, content_type, location, body = self._get(target, accept, cap, deadline)
+            if status in _REDIRECTS and location is not None:
+                following = urljoin(current, location)
+                if target.scheme == "https" and following.startswith("http:"):
+                    raise FetchError(f"{current} redirects from https to plain http")
+                current = following
+                continue
+            return Fetched(url=current, status=status, content_type=content_type, body=body)
+        raise FetchError(f"{url} redirected more than {self.max_redirects} times")
+
+    def _target(self, url: str) -> _Target:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise FetchError(f"only http and https URLs are fetched, not {parts.scheme or url!r}")
+        if parts.username or parts.password:
+            raise FetchError(f"URLs with credentials are not fetched: {parts.hostname}")
+        if not parts.hostname:
+            raise FetchError(f"{url!r} names no host")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            raise FetchError(f"{url!r} has an invalid port") from None
+        address = self._resolve(parts.hostname, port)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        return _Target(url, parts.scheme, parts.hostname, port, address, path)
+
+    def _resolve(self, host: str, port: int) -> str:
+        """Resolve once; every answer must be allowed, and the first one is used."""
+        try:
+            answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as error:
+            raise FetchError(f"cannot resolve host {host}: {error}") from None
+        addresses = [str(answer[4][0]) for answer in answers]
+        if not addresses:
+            raise FetchError(f"host {host} has no addresses")
+        for address in addresses:
+            reason = self._refusal(ipaddress.ip_address(address.split("%", 1)[0]))
+            if reason is not None:
+                raise FetchError(f"host {host} resolves to {reason} address {address}; refused")
+        return addresses[0]
+
+    def _refusal(self, ip: _IPAddress) -> str | None:
+        """Why ``ip`` may not be contacted, or ``None`` when it may."""
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if ip in _METADATA:
+            return "a cloud-metadata"
+        if ip.is_loopback:
+            return None if self.allow_loopback else "a loopback"
+        for kind, flag in (
+            ("an unspecified", ip.is_unspecified),
+            ("a link-local", ip.is_link_local),
+            ("a multicast", ip.is_multicast),
+            ("a reserved", ip.is_reserved),
+        ):
+            if flag:
+                return kind
+        if not ip.is_global:
+            return None if self.allow_private else "a private"
+        return None
+
+    def _get(
+        self, target: _Target, accept: str, cap: int, deadline: float
+    ) -> tuple[int, str, str | None, bytes]:
+        connection = self._connection(target, deadline)
+        try:
+            connection.request(
+                "GET",
+                target.path,
+                headers={"Accept": accept, "User-Agent": self.user_agent, "Connection": "close"},
+            )
+            response = connection.getresponse()
+            length = response.getheader("Content-Length")
+            if length is not None and length.isdigit() and int(length) > cap:
+                raise FetchError(f"{target.url} is {length} bytes; the limit is {cap}")
+            body = b"" if response.status in _REDIRECTS else _read_capped(response, cap, deadline)
+            content_type = response.getheader("Content-Type") or ""
+            return response.status, content_type, response.getheader("Location"), body
+        except TimeoutError:
+            raise FetchError(f"{target.url} did not answer within {self.timeout} s") from None
+        except (OSError, http.client.HTTPException) as error:
+            raise FetchError(f"fetching {target.url} failed: {error}") from None
+        finally:
+            connection.close()
+
+    def _connection(self, target: _Target, deadline: float) -> http.client.HTTPConnection:
+        remaining = max(deadline - time.monotonic(), 0.001)
+        if target.scheme == "https":
+            return _PinnedHTTPSConnection(
+                target.host, target.port, target.address, remaining, self._ssl_context
+            )
+        return _PinnedHTTPConnection(target.host, target.port, target.address, remaining)
+
+
+def _read_capped(response: http.client.HTTPResponse, cap: int, deadline: float) -> bytes:
+    """Stream the body, stopping as soon as it passes ``cap`` or the deadline."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(_CHUNK):
+        size += len(chunk)
+        if size > cap:
+            raise FetchError(f"the response is larger than the limit of {cap} bytes")
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address resolved earlier, never resolving the name again."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to the pinned address, with the certificate checked against the host name."""
+
+    def __init__(
+        self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext
+    ) -> None:
+        super().__init__(host, port, timeout=timeout, context=context)
+        self._address = address
+        self._tls = context
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+
+
+@dataclass(frozen=True)
+class _MappedDocument:
+    """What one URL of a document map answers."""
+
+    path: Path | None
+    status: int
+    content_type: str
+
+
+class DocumentMapFetcher:
+    """Answers URLs from local files listed in a JSON map; others go to ``fallback``.
+
+    Entries are ``{URL: "relative/path"}`` or ``{URL: {"path": ..., "status": 410,
+    "content_type": ...}}``; paths are relative to the map's folder and may not leave it.
+    With ``fallback=None`` (offline), a URL missing from the map raises ``FetchError``.
+    """
+
+    def __init__(self, map_file: Path, fallback: Fetcher | None = None) -> None:
+        self._root = map_file.parent.resolve()
+        try:
+            entries = parse_json_object(map_file.read_bytes())
+        except OSError as error:
+            raise FetchError(f"cannot read the document map {map_file}: {error.strerror}") from None
+        except CredentialFormatError as error:
+            raise FetchError(f"the document map {map_file} is invalid: {error.message}") from None
+        self._documents = {url: self._entry(url, value) for url, value in entries.items()}
+        self._fallback = fallback
+
+    def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
+        """The mapped file for ``url``, or the fallback's answer when it is not mapped."""
+        document = self._documents.get(url)
+        if document is None:
+            if self._fallback is None:
+                raise FetchError(f"{url} is not in the document map and fetching is offline")
+            return self._fallback.fetch(url, accept=accept, max_bytes=max_bytes)
+        body = b""
+        if document.path is not None:
+            try:
+                body = document.path.read_bytes()
+            except OSError as error:
+                raise FetchError(
+                    f"cannot read the mapped file for {url}: {error.strerror}"
+                ) from None
+        if max_bytes is not None and len(body) > max_bytes:
+            raise FetchError(f"{url} is {len(body)} bytes; the limit is {max_bytes}")
+        return Fetched(
+            url=url, status=document.status, content_type=document.content_type, body=body
+        )
+
+    def _entry(self, url: str, value: JsonValue) -> _MappedDocument:
+        if isinstance(value, str):
+            value = {"path": value}
+        if not isinstance(value, dict):
+            raise FetchError(f"the document map entry for {url} is neither a path nor an object")
+        path, status, content_type = (
+            value.get("path"),
+            value.get("status", 200),
+            value.get("content_type"),
+        )
+        if path is not None and not isinstance(path, str):
+            raise FetchError(f"the document map entry for {url} has a non-text path")
+        if not isinstance(status, int) or not 100 <= status <= 599:
+            raise FetchError(f"the document map entry for {url} has an invalid status")
+        if content_type is not None and not isinstance(content_type, str):
+            raise FetchError(f"the document map entry for {url} has a non-text content_type")
+        resolved = None if path is None else self._inside(url, path)
+        return _MappedDocument(resolved, status, content_type or _guess_type(path))
+
+    def _inside(self, url: str, relative: str) -> Path:
+        resolved = (self._root / relative).resolve()
+        if not resolved.is_relative_to(self._root):
+            raise FetchError(f"the document map entry for {url} points outside the map's folder")
+        return resolved
+
+
+def _guess_type(path: str | None) -> str:
+    if path is None:
+        return ""
+    if path.endswith(".jsonld"):
+        return "application/ld+json"
+    if path.endswith(".json"):
+        return "application/json"
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
