@@ -9,7 +9,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from wallet.fetching import Fetched
+from tests.support.httpserver import LocalServer
+from wallet.errors import FetchError
+from wallet.fetching import Fetched, SafeFetcher
+from wallet.jsonvalues import JsonObject
 from wallet.verification.dids import (
     KeyResolutionError,
     resolve_did_document,
@@ -18,6 +21,7 @@ from wallet.verification.dids import (
 from wallet.verification.multibase import (
     ED25519_PUB,
     P256_PUB,
+    encode_base58,
     encode_base64url,
     encode_multibase,
 )
@@ -141,3 +145,94 @@ def test_resolve_did_jwk_encryption_key_not_assertion_method_fails() -> None:
 def test_resolve_unsupported_method_fails() -> None:
     with pytest.raises(KeyResolutionError):
         resolve_did_document("did:example:123", NoNetwork())
+
+
+def _web_document(did: str, key: Ed25519PrivateKey, *, embedded: bool = False) -> JsonObject:
+    method: JsonObject = {
+        "id": f"{did}#key-1",
+        "type": "Ed25519VerificationKey2020",
+        "controller": did,
+        "publicKeyMultibase": encode_multibase(ED25519_PUB + _raw(key)),
+    }
+    if embedded:
+        return {"id": did, "assertionMethod": [method]}
+    return {"id": did, "verificationMethod": [method], "assertionMethod": ["#key-1"]}
+
+
+@pytest.mark.parametrize("embedded", [False, True])
+def test_resolve_did_web_path_document_returns_key(
+    http_server: LocalServer, embedded: bool
+) -> None:
+    key = Ed25519PrivateKey.generate()
+    did = f"did:web:{http_server.host.replace(':', '%3A')}:issuers:acme"
+    http_server.serve(
+        "/issuers/acme/did.json", json.dumps(_web_document(did, key, embedded=embedded))
+    )
+    fetcher = SafeFetcher(allow_loopback=True)
+    resolved = resolve_verification_method(f"{did}#key-1", fetcher, web_scheme="http")
+    assert resolved.controller == did
+    assert _raw_public(resolved.public_key) == _raw(key)
+
+
+def test_resolve_did_web_well_known_document_returns_key(http_server: LocalServer) -> None:
+    key = Ed25519PrivateKey.generate()
+    did = f"did:web:{http_server.host.replace(':', '%3A')}"
+    http_server.serve("/.well-known/did.json", json.dumps(_web_document(did, key)))
+    fetcher = SafeFetcher(allow_loopback=True)
+    resolved = resolve_verification_method(f"{did}#key-1", fetcher, web_scheme="http")
+    assert http_server.requests == ["/.well-known/did.json"]
+    assert resolved.id == f"{did}#key-1"
+
+
+def test_resolve_did_web_document_id_mismatch_fails(http_server: LocalServer) -> None:
+    did = f"did:web:{http_server.host.replace(':', '%3A')}"
+    other = _web_document("did:web:elsewhere.example", Ed25519PrivateKey.generate())
+    http_server.serve("/.well-known/did.json", json.dumps(other))
+    with pytest.raises(KeyResolutionError):
+        resolve_did_document(did, SafeFetcher(allow_loopback=True), web_scheme="http")
+
+
+def test_resolve_did_web_method_not_assertion_method_fails(http_server: LocalServer) -> None:
+    did = f"did:web:{http_server.host.replace(':', '%3A')}"
+    document = _web_document(did, Ed25519PrivateKey.generate())
+    document["assertionMethod"] = []
+    document["authentication"] = ["#key-1"]
+    http_server.serve("/.well-known/did.json", json.dumps(document))
+    with pytest.raises(KeyResolutionError):
+        resolve_verification_method(
+            f"{did}#key-1", SafeFetcher(allow_loopback=True), web_scheme="http"
+        )
+
+
+def test_resolve_did_web_missing_document_fails(http_server: LocalServer) -> None:
+    did = f"did:web:{http_server.host.replace(':', '%3A')}"
+    with pytest.raises(KeyResolutionError):
+        resolve_did_document(did, SafeFetcher(allow_loopback=True), web_scheme="http")
+
+
+def test_resolve_did_web_server_error_is_fetch_error(http_server: LocalServer) -> None:
+    did = f"did:web:{http_server.host.replace(':', '%3A')}"
+    http_server.serve("/.well-known/did.json", b"", status=503)
+    with pytest.raises(FetchError):
+        resolve_did_document(did, SafeFetcher(allow_loopback=True), web_scheme="http")
+
+
+def test_resolve_did_web_plain_http_for_public_host_refused() -> None:
+    with pytest.raises(KeyResolutionError):
+        resolve_did_document("did:web:issuer.example", NoNetwork(), web_scheme="http")
+
+
+def test_resolve_did_web_ed25519_2018_base58_key_returns_key(http_server: LocalServer) -> None:
+    key = Ed25519PrivateKey.generate()
+    did = f"did:web:{http_server.host.replace(':', '%3A')}"
+    method: JsonObject = {
+        "id": f"{did}#k",
+        "type": "Ed25519VerificationKey2018",
+        "controller": did,
+        "publicKeyBase58": encode_base58(_raw(key)),
+    }
+    document: JsonObject = {"id": did, "verificationMethod": [method], "assertionMethod": ["#k"]}
+    http_server.serve("/.well-known/did.json", json.dumps(document))
+    fetcher = SafeFetcher(allow_loopback=True)
+    resolved = resolve_verification_method(f"{did}#k", fetcher, web_scheme="http")
+    assert _raw_public(resolved.public_key) == _raw(key)
