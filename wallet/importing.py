@@ -8,5 +8,23 @@ their types. Everything else in Plecak uses ``from wallet import importing``.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import TypeAlias
+
+from wallet.jsonvalues import JsonObject
 
 _package = importlib.import_module("wallet.import")
+
+# mypy cannot name a module inside a package called "import", so these aliases are opaque to it.
+Envelope: TypeAlias = _package.Envelope  # type: ignore[name-defined]
+CredentialFormat: TypeAlias = _package.CredentialFormat  # type: ignore[name-defined]
+EntryFailure: TypeAlias = _package.EntryFailure  # type: ignore[name-defined]
+read_envelopes: Callable[[bytes, str], list[Envelope]] = _package.read_envelopes
+read_archive: Callable[[bytes, str], list[Envelope | EntryFailure]] = _package.read_archive
+read_any: Callable[[bytes, str], list[Envelope | EntryFailure]] = _package.read_any
+upgrade_legacy_assertion: Callable[[JsonObject], JsonObject] = _package.upgrade_legacy_assertion
+upgrade_legacy_badge_class: Callable[[JsonObject, str], JsonObject] = (
+    _package.upgrade_legacy_badge_class
+)
+upgrade_legacy_issuer: Callable[[JsonObject, str], JsonObject] = _package.upgrade_legacy_issuer
+is_legacy_document: Callable[[JsonObject], bool] = _package.is_legacy_document

@@ -1,0 +1,53 @@
+"""What untrusted bytes are, judged from their content (never the file name)."""
+
+from __future__ import annotations
+
+import enum
+
+from wallet.errors import CredentialFormatError
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+_XML_SNIFF_CHARS = 65536
+
+# Formats people upload by mistake, named so the message can say what was found.
+_OTHER_SIGNATURES = (
+    (b"\xff\xd8\xff", "a JPEG image: only PNG and SVG images can carry a badge"),
+    (b"GIF8", "a GIF image: only PNG and SVG images can carry a badge"),
+    (b"%PDF-", "a PDF document, which carries no machine-readable credential"),
+    (b"RIFF", "a RIFF (WebP or other) file, which cannot carry a badge"),
+)
+
+
+class InputKind(enum.Enum):
+    """The container the bytes are in."""
+
+    PNG = "png"
+    SVG = "svg"
+    ZIP = "zip"
+    TEXT = "text"
+
+
+def detect_kind(data: bytes) -> InputKind:
+    """Classify bytes as PNG, SVG, ZIP or text; ``CredentialFormatError`` names anything else."""
+    if not data.strip():
+        raise CredentialFormatError("the file is empty")
+    if data.startswith(PNG_SIGNATURE):
+        return InputKind.PNG
+    if data.startswith(_ZIP_SIGNATURES):
+        return InputKind.ZIP
+    for signature, description in _OTHER_SIGNATURES:
+        if data.startswith(signature):
+            raise CredentialFormatError(f"this is {description}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CredentialFormatError(
+            "unrecognised binary data: not a PNG, SVG, ZIP, JSON or signed text"
+        ) from None
+    head = text.lstrip()[:_XML_SNIFF_CHARS]
+    if head.startswith("<"):
+        if "<svg" in head:
+            return InputKind.SVG
+        raise CredentialFormatError("XML or HTML that is not an SVG image")
+    return InputKind.TEXT

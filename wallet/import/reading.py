@@ -1,0 +1,84 @@
+"""The entry point for untrusted bytes: detect the container, unpack it, sort credentials."""
+
+from __future__ import annotations
+
+from wallet.errors import CredentialFormatError, WalletError
+
+from .archive import ArchiveEntry, EntryFailure, archive_entries
+from .baked import BakedContent, extract_png, extract_svg
+from .detect import InputKind, detect_kind
+from .envelope import Envelope
+from .text_credentials import Origin, envelopes_from_text
+
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+# An archive may hold archives (a backpack export of exports), but no deeper.
+MAX_ARCHIVE_DEPTH = 1
+
+
+def read_envelopes(data: bytes, source: str) -> list[Envelope]:
+    """Every credential in one PNG, SVG, JSON or signed-text file; archives are refused here."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise CredentialFormatError(f"the file is larger than {MAX_INPUT_BYTES} bytes")
+    kind = detect_kind(data)
+    if kind is InputKind.ZIP:
+        raise CredentialFormatError("a ZIP archive: read it with read_archive")
+    return _read_single(data, source, kind)
+
+
+def read_archive(data: bytes, source: str) -> list[Envelope | EntryFailure]:
+    """Every credential in a ZIP archive, with a failure record for each unreadable entry."""
+    if detect_kind(data) is not InputKind.ZIP:
+        raise CredentialFormatError("not a ZIP archive")
+    return _read_archive(data, source, depth=0)
+
+
+def read_any(data: bytes, source: str) -> list[Envelope | EntryFailure]:
+    """Whatever the bytes are: archives give per-entry results, other files their envelopes."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise CredentialFormatError(f"the file is larger than {MAX_INPUT_BYTES} bytes")
+    kind = detect_kind(data)
+    if kind is InputKind.ZIP:
+        return _read_archive(data, source, depth=0)
+    return list(_read_single(data, source, kind))
+
+
+def _read_single(data: bytes, source: str, kind: InputKind) -> list[Envelope]:
+    if kind is InputKind.PNG:
+        return _from_baked(extract_png(data), data, source, "image/png")
+    if kind is InputKind.SVG:
+        return _from_baked(extract_svg(data), data, source, "image/svg+xml")
+    text = data.decode("utf-8-sig")
+    media_type = "application/json" if text.lstrip().startswith("{") else "text/plain"
+    return envelopes_from_text(text, Origin(source, data, media_type))
+
+
+def _from_baked(content: BakedContent, data: bytes, source: str, media: str) -> list[Envelope]:
+    try:
+        return envelopes_from_text(content.text, Origin(source, data, media), allow_url=True)
+    except CredentialFormatError as error:
+        raise CredentialFormatError(
+            f"the badge baked into the image ({content.location}) cannot be read: {error.message}"
+        ) from None
+
+
+def _read_archive(data: bytes, source: str, *, depth: int) -> list[Envelope | EntryFailure]:
+    results: list[Envelope | EntryFailure] = []
+    for item in archive_entries(data, source):
+        if isinstance(item, EntryFailure):
+            results.append(item)
+            continue
+        results.extend(_read_entry(item, depth))
+    return results
+
+
+def _read_entry(entry: ArchiveEntry, depth: int) -> list[Envelope | EntryFailure]:
+    """One entry's credentials; any failure is recorded against the entry, not raised."""
+    try:
+        kind = detect_kind(entry.data)
+        if kind is InputKind.ZIP:
+            if depth >= MAX_ARCHIVE_DEPTH:
+                raise CredentialFormatError("an archive nested more than one level deep")
+            return _read_archive(entry.data, entry.source, depth=depth + 1)
+        return list(_read_single(entry.data, entry.source, kind))
+    except WalletError as error:
+        return [EntryFailure(entry.source, error.code, error.message)]
