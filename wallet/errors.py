@@ -61,3 +61,8 @@ class CredentialFormatError(WalletError):
 
     code = "credential_format"
     http_status = 422
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the translation catalogue; the route layer translates it."""
+    return message
