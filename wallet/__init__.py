@@ -1,1 +1,56 @@
 """Plecak: an earner wallet for digital micro-credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from wallet.config import Settings, load_settings
+from wallet.db import Database
+from wallet.extensions import init_extensions
+from wallet.mail import create_mailer
+from wallet.routes import register_routes
+from wallet.schema import ensure_schema_current
+from wallet.security import init_security
+from wallet.services import Services
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Flask:
+    """Build the web application from validated settings."""
+    settings = settings or load_settings(environ)
+    app = Flask(__name__, template_folder=str(TEMPLATES), instance_path=str(settings.data_dir))
+    configure_flask(app, settings)
+    database = database or Database.from_url(settings.database_url)
+    ensure_schema_current(database.engine)
+    app.extensions["wallet"] = Services(
+        settings=settings,
+        database=database,
+        mailer=create_mailer(settings.smtp_url, settings.mail_sender, settings.mail_dir),
+    )
+    init_extensions(app)
+    init_security(app, secure_cookies=settings.secure_cookies)
+    register_routes(app)
+    return app
+
+
+def configure_flask(app: Flask, settings: Settings) -> None:
+    """Translate settings into the Flask and extension keys they drive."""
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="pl",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_url,
+        RATELIMIT_HEADERS_ENABLED=True,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
