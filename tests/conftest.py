@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
 
+from tests.support.databases import (
+    POSTGRES_URL_VARIABLE,
+    engines_to_test,
+    migrate_sqlite_template,
+    postgres_database,
+    postgres_url,
+    reset_postgres_schema,
+    sqlite_database,
+)
 from tests.support.httpserver import LocalServer, running_server
 from tests.support.network import guarded_connect
+from tests.support.web import FormClient
+from wallet import create_app
+from wallet.accounts import register_user
+from wallet.config import Settings
+from wallet.db import Database
+from wallet.models import User
+
+TEST_PASSWORD = "correct horse battery"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("CI") and not postgres_url():
+        raise pytest.UsageError(f"{POSTGRES_URL_VARIABLE} must be set on CI")
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +49,84 @@ def http_server() -> Iterator[LocalServer]:
     """A real HTTP server on 127.0.0.1; register answers with ``serve(path, body)``."""
     with running_server() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return migrate_sqlite_template(tmp_path_factory.mktemp("schema"))
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema() -> str | None:
+    url = postgres_url()
+    if url:
+        reset_postgres_schema(url)
+    return url
+
+
+@pytest.fixture(params=engines_to_test())
+def database(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+) -> Iterator[Database]:
+    """A migrated, empty database on each engine under test."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("_postgres_schema")
+        with postgres_database(url) as database:
+            yield database
+    else:
+        with sqlite_database(sqlite_template, tmp_path) as database:
+            yield database
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        data_dir=tmp_path / "instance",
+        database_url="sqlite:///unused",
+        testing=True,
+        allow_loopback_fetch=True,
+        login_rate_limit="1000 per minute",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, database: Database) -> Flask:
+    app = create_app(settings, database=database)
+    app.test_client_class = FormClient
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FormClient:
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def db_session(database: Database) -> Iterator[Session]:
+    session = database.sessions()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def make_user(db_session: Session) -> Callable[..., User]:
+    """Create users through the real service: ``make_user(email=..., password=...)``."""
+
+    def make(
+        email: str = "ola@example.org", password: str = TEST_PASSWORD, name: str = "Ola"
+    ) -> User:
+        user = register_user(db_session, email=email, password=password, display_name=name)
+        db_session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client: FormClient) -> Callable[[User], None]:
+    def login(user: User, password: str = TEST_PASSWORD) -> None:
+        response = client.submit("/login", {"email": user.email, "password": password})
+        assert response.status_code == 302
+
+    return login
