@@ -1,0 +1,62 @@
+"""Validity-period checks for VCDM 2.0 and 1.1 credentials."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from wallet.verification.dates import check_credential_dates, check_validity_period
+from wallet.verification.report import Check, CheckStatus
+
+AT = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def _statuses(checks: list[Check]) -> dict[str, CheckStatus]:
+    return {check.code: check.status for check in checks}
+
+
+def test_validity_period_inside_passes() -> None:
+    checks = check_validity_period("2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z", AT)
+    assert _statuses(checks) == {"not_before": CheckStatus.PASSED, "expiry": CheckStatus.PASSED}
+
+
+def test_validity_period_not_yet_valid_fails_not_before() -> None:
+    checks = check_validity_period("2027-06-01T12:00:01Z", None, AT)
+    assert _statuses(checks)["not_before"] is CheckStatus.FAILED
+
+
+def test_validity_period_expired_fails_expiry() -> None:
+    checks = check_validity_period("2020-01-01T00:00:00Z", "2027-06-01T11:59:59Z", AT)
+    assert _statuses(checks) == {"not_before": CheckStatus.PASSED, "expiry": CheckStatus.FAILED}
+
+
+def test_validity_period_offset_is_honoured() -> None:
+    # 13:30+02:00 is 11:30Z, before AT: expired.
+    checks = check_validity_period(None, "2027-06-01T13:30:00+02:00", AT)
+    assert _statuses(checks)["expiry"] is CheckStatus.FAILED
+
+
+def test_validity_period_absent_dates_skipped_not_required() -> None:
+    checks = check_validity_period(None, None, AT)
+    assert all(c.status is CheckStatus.SKIPPED and not c.required for c in checks)
+
+
+@pytest.mark.parametrize("value", ["2027-13-01T00:00:00Z", "yesterday", "2027-01-01", 20270101])
+def test_validity_period_malformed_fails_naming_field(value: object) -> None:
+    checks = check_validity_period(None, value, AT, until_field="expirationDate")  # type: ignore[arg-type]
+    expiry = checks[1]
+    assert expiry.status is CheckStatus.FAILED
+    assert expiry.detail is not None and expiry.detail.startswith("expirationDate")
+
+
+def test_credential_dates_v1_fields_read() -> None:
+    credential = {"issuanceDate": "2026-01-01T00:00:00Z", "expirationDate": "2027-01-01T00:00:00Z"}
+    checks = check_credential_dates(credential, AT)
+    assert _statuses(checks) == {"not_before": CheckStatus.PASSED, "expiry": CheckStatus.FAILED}
+    assert checks[1].detail is not None and checks[1].detail.startswith("expirationDate")
+
+
+def test_credential_dates_v2_fields_preferred() -> None:
+    credential = {"validFrom": "2028-01-01T00:00:00Z", "issuanceDate": "2026-01-01T00:00:00Z"}
+    assert _statuses(check_credential_dates(credential, AT))["not_before"] is CheckStatus.FAILED
