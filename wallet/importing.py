@@ -8,10 +8,11 @@ their types. Everything else in Plecak uses ``from wallet import importing``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from typing import TypeAlias
+from collections.abc import Callable, Mapping
+from typing import Protocol, TypeAlias
 
 from wallet.jsonvalues import JsonObject
+from wallet.records import CredentialRecord
 
 _package = importlib.import_module("wallet.import")
 
@@ -28,3 +29,13 @@ upgrade_legacy_badge_class: Callable[[JsonObject, str], JsonObject] = (
 )
 upgrade_legacy_issuer: Callable[[JsonObject, str], JsonObject] = _package.upgrade_legacy_issuer
 is_legacy_document: Callable[[JsonObject], bool] = _package.is_legacy_document
+legacy_version: Callable[[JsonObject], str | None] = _package.legacy_version
+
+
+class _Normalise(Protocol):
+    def __call__(
+        self, envelope: Envelope, linked: Mapping[str, JsonObject] = ..., /
+    ) -> CredentialRecord: ...
+
+
+normalise: _Normalise = _package.normalise

@@ -7,9 +7,11 @@ from .archive import EntryFailure as EntryFailure
 from .envelope import CredentialFormat as CredentialFormat
 from .envelope import Envelope as Envelope
 from .legacy_badges import is_legacy_document as is_legacy_document
+from .legacy_badges import legacy_version as legacy_version
 from .legacy_badges import upgrade_legacy_assertion as upgrade_legacy_assertion
 from .legacy_badges import upgrade_legacy_badge_class as upgrade_legacy_badge_class
 from .legacy_badges import upgrade_legacy_issuer as upgrade_legacy_issuer
 from .reading import read_any as read_any
 from .reading import read_archive as read_archive
 from .reading import read_envelopes as read_envelopes
+from .normalise import normalise as normalise
