@@ -15,7 +15,12 @@ from wallet.errors import CredentialFormatError, FetchError, ValidationError
 from wallet.jsonvalues import JsonObject
 from wallet.verification.canonical import RdfDocument, offline_loader, to_rdf
 from wallet.verification.context import VerificationContext
-from wallet.verification.dids import KeyResolutionError, ResolvedKey, resolve_verification_method
+from wallet.verification.dids import (
+    KeyResolutionError,
+    PublicKey,
+    ResolvedKey,
+    resolve_verification_method,
+)
 from wallet.verification.jsonld import ContextError, ContextLoader, bundled_urls
 from wallet.verification.multibase import decode_multibase
 from wallet.verification.report import Check, CheckStatus, Message
@@ -54,7 +59,7 @@ def verify_data_integrity(
     checks, key = _key_checks(document, proof, ctx, web_scheme)
     if key is None:
         return checks
-    return checks + _signature_checks(document, proof, key, loader)
+    return checks + verify_signature(document, proof, key.public_key, loader)
 
 
 def read_proof(document: JsonObject) -> ProofInput:
@@ -118,22 +123,34 @@ def issuer_id(document: JsonObject) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
-def _signature_checks(
-    document: JsonObject, proof: ProofInput, key: ResolvedKey, loader: ContextLoader
+def verify_signature(
+    document: JsonObject, proof: ProofInput, public_key: PublicKey, loader: ContextLoader
 ) -> list[Check]:
-    if not isinstance(key.public_key, Ed25519PublicKey):
-        return [_check("proof", CheckStatus.FAILED, _NOT_ED25519, key.id)]
+    """The ``proof`` check, plus ``context``/``canonicalization`` when they apply, for a key."""
+    if not isinstance(public_key, Ed25519PublicKey):
+        return [_check("proof", CheckStatus.FAILED, _NOT_ED25519)]
     try:
         signature = decode_multibase(proof.proof_value)
     except ValidationError as error:
         return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, error.message)]
-    unsecured = {name: value for name, value in document.items() if name != "proof"}
-    config = dict(proof.options)
-    if proof.suite != JCS or "@context" in document:
-        config["@context"] = document.get("@context")
+    unsecured = unsecured_document(document)
+    config = proof_configuration(document, proof.options)
     if proof.suite == JCS:
-        return _verify_jcs(unsecured, config, signature, key.public_key)
-    return _verify_rdfc(unsecured, config, signature, key.public_key, loader)
+        return _verify_jcs(unsecured, config, signature, public_key)
+    return _verify_rdfc(unsecured, config, signature, public_key, loader)
+
+
+def unsecured_document(document: JsonObject) -> JsonObject:
+    """The document without its proof: what the issuer signed."""
+    return {name: value for name, value in document.items() if name != "proof"}
+
+
+def proof_configuration(document: JsonObject, options: JsonObject) -> JsonObject:
+    """Proof options without ``proofValue``, carrying the document's ``@context``."""
+    config = {name: value for name, value in options.items() if name != "proofValue"}
+    if "@context" in document:
+        config["@context"] = document["@context"]
+    return config
 
 
 def _verify_jcs(
