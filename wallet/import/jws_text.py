@@ -113,4 +113,3 @@ def jades_payload(document: JsonObject) -> JsonObject:
     if header.get("b64") is False:
         return parse_json_object(payload)
     return parse_json_object(decode_b64url(payload))
-
