@@ -12,6 +12,7 @@ naive date-time is read as UTC. ``Learner.birth_date`` is a plain ``date``.
 from __future__ import annotations
 
 import enum
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -392,7 +393,7 @@ def _decode_class(kind: type, value: JsonValue) -> object:
     if is_dataclass(kind):
         if not isinstance(value, dict):
             raise TypeError(f"expected an object for {kind.__name__}")
-        hints = typing.get_type_hints(kind)
+        hints = _field_types(kind)
         arguments = {
             item.name: _decode(hints[item.name], value[item.name])
             for item in fields(kind)
@@ -400,6 +401,12 @@ def _decode_class(kind: type, value: JsonValue) -> object:
         }
         return kind(**arguments)
     raise TypeError(f"unsupported field type {kind.__name__}")
+
+
+@functools.cache
+def _field_types(kind: type) -> dict[str, object]:
+    """The resolved annotations of a record dataclass (resolving them is slow, so cached)."""
+    return typing.get_type_hints(kind)
 
 
 def _as_str(value: JsonValue) -> str:

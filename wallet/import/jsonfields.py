@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import UTC, date, datetime
 
-from babel.core import get_global
+from babel.core import Locale, get_global
 
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.records import Concept, LocalizedText
@@ -24,8 +25,8 @@ _DURATION = re.compile(
     r"(?:(?P<S>\d+(?:\.\d+)?)S)?)?$"
 )
 _HOURS_PER = {"W": 168.0, "D": 24.0, "H": 1.0, "Mi": 1 / 60, "S": 1 / 3600}
-# EU Metadata Registry codes that are not ISO 3166 alpha-3 codes.
-_MDR_SPECIAL = {"1A0": "XK", "XKX": "XK", "GRC": "GR"}
+# EU Metadata Registry and EU-style codes that are not ISO 3166 codes.
+_MDR_SPECIAL = {"1A0": "XK", "XKX": "XK", "EL": "GR", "UK": "GB"}
 
 
 def text(value: JsonValue, limit: int = TEXT_LIMIT) -> str | None:
@@ -220,13 +221,19 @@ def country_code(value: JsonValue) -> str | None:
     code = raw.rstrip("/").rsplit("/", 1)[-1].strip().upper()
     if code in _MDR_SPECIAL:
         return _MDR_SPECIAL[code]
-    if len(code) == 2 and code.isalpha():
-        return code
     if len(code) == 3:
-        aliases = get_global("territory_aliases").get(code)
-        if isinstance(aliases, list | tuple) and len(aliases) == 1 and len(aliases[0]) == 2:
-            return str(aliases[0])
-    return None
+        aliases: object = get_global("territory_aliases").get(code)
+        single = isinstance(aliases, list | tuple) and len(aliases) == 1
+        code = str(aliases[0]) if isinstance(aliases, list | tuple) and single else ""
+    return code if code in _known_territories() else None
+
+
+@functools.cache
+def _known_territories() -> frozenset[str]:
+    """ISO 3166 alpha-2 codes CLDR names, without its "unknown region" ZZ."""
+    names: dict[str, object] = dict(Locale("en").territories)
+    codes = {code for code in names if len(code) == 2}
+    return frozenset(code for code in codes if code.isalpha()) - {"ZZ"}
 
 
 def web_url(value: JsonValue) -> str | None:
