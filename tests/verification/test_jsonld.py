@@ -112,3 +112,21 @@ def _pyld_nquads(document: JsonObject) -> str:
 def test_to_rdf_matches_pyld(name: object) -> None:
     credential = achievement_credential("did:example:issuer", name=name)  # type: ignore[arg-type]
     assert to_rdf(credential, offline_loader()).nquads() == _pyld_nquads(credential)
+
+
+SAMPLE = Path(__file__).parent.parent / "data" / "vc-corpus-sample"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SAMPLE.glob("*-valid-000.json")))
+def test_context_pruning_keeps_rdf_identical(name: str) -> None:
+    credential = json.loads((SAMPLE / name).read_text())
+    credential.pop("proof")
+    pruned = to_rdf(credential, offline_loader())
+    assert pruned.nquads() == to_rdf(credential, offline_loader(), prune=False).nquads()
+
+
+def test_context_pruning_keeps_prefix_and_type_scoped_terms() -> None:
+    credential = achievement_credential("did:example:issuer")
+    credential["credentialSubject"]["achievement"]["achievementType"] = "Course"  # type: ignore[index]
+    pruned = to_rdf(credential, offline_loader())
+    assert pruned.nquads() == to_rdf(credential, offline_loader(), prune=False).nquads()

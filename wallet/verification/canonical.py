@@ -14,6 +14,7 @@ from pyld import jsonld
 from wallet.errors import CredentialFormatError
 from wallet.fetching import Fetched
 from wallet.jsonvalues import JsonObject, JsonValue
+from wallet.verification.context_pruning import prune_contexts
 from wallet.verification.jsonld import (
     ContextError,
     ContextLoader,
@@ -74,10 +75,15 @@ class RdfDocument:
         return found
 
 
-def to_rdf(document: JsonObject, loader: ContextLoader) -> RdfDocument:
-    """Convert ``document`` to RDF with canonical blank-node labels (RDFC-1.0)."""
+def to_rdf(document: JsonObject, loader: ContextLoader, *, prune: bool = True) -> RdfDocument:
+    """Convert ``document`` to RDF with canonical blank-node labels (RDFC-1.0).
+
+    ``prune`` drops context terms the document cannot use first; the RDF is the same.
+    """
     remote: list[str] = []
     inlined = _inline(document, loader, remote, 0)
+    if prune and isinstance(inlined, dict) and "@context" in inlined:
+        inlined["@context"] = prune_contexts(document, inlined["@context"])
     text = json.dumps(inlined, ensure_ascii=False)
     try:
         if '"@direction"' in text:
