@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,9 +120,10 @@ def test_fetch_private_address_refused_unless_allowed() -> None:
 
 
 def test_fetch_silent_server_times_out(silent_port: int) -> None:
-    with pytest.raises(FetchError) as caught:
+    started = time.monotonic()
+    with pytest.raises(FetchError):
         SafeFetcher(allow_loopback=True, timeout=0.3).fetch(f"http://127.0.0.1:{silent_port}/")
-    assert "within" in caught.value.message
+    assert time.monotonic() - started < 2.0
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://a/"])
