@@ -1,0 +1,85 @@
+"""Two users: walking every URL rule as the wrong user reveals and changes nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from flask import Flask
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from tests.conftest import TEST_PASSWORD
+from tests.support.web import FormClient
+from wallet.identifiers import add_identifier, confirmation_token
+from wallet.models import Base, IdentifierKind, User
+
+# Endpoints that are public by design, or that only act on the caller's own session.
+PUBLIC_OR_SELF = {"static", "auth.login", "auth.register", "auth.logout", "main.set_language"}
+SECRET_VALUE = "victim-secret@example.org"
+
+
+def snapshot(session: Session, user_id: int) -> dict[str, list[tuple[object, ...]]]:
+    """Every row the user owns, in every table (owned rows carry a ``user_id``)."""
+    session.expire_all()
+    rows: dict[str, list[tuple[object, ...]]] = {}
+    for table in Base.metadata.sorted_tables:
+        owner = _owner_column(table)
+        if owner is None:
+            continue
+        query = select(table).where(owner == user_id).order_by(*table.primary_key.columns)
+        rows[table.name] = [tuple(row) for row in session.execute(query)]
+    return rows
+
+
+def _owner_column(table: Table):  # type: ignore[no-untyped-def]
+    if table.name == "users":
+        return table.c.id
+    return table.c.get("user_id")
+
+
+def victim_arguments(app: Flask, session: Session, victim: User) -> dict[str, str]:
+    identifier = add_identifier(session, victim, IdentifierKind.EMAIL, SECRET_VALUE)
+    session.commit()
+    secret = app.extensions["wallet"].settings.secret_key
+    return {"identifier_id": str(identifier.id), "token": confirmation_token(secret, identifier)}
+
+
+def test_every_url_rule_as_the_wrong_user_reveals_and_changes_nothing(
+    app: Flask, make_user: Callable[..., User], db_session: Session
+) -> None:
+    victim = make_user(email="victim@example.org")
+    intruder = make_user(email="intruder@example.org")
+    arguments = victim_arguments(app, db_session, victim)
+    before = snapshot(db_session, victim.id)
+    visited = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_OR_SELF:
+            continue
+        missing = set(rule.arguments) - set(arguments)
+        assert not missing, f"add victim values for {missing} ({rule.rule}) to this test"
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: arguments[m.group(1)], rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            client: FormClient = app.test_client()  # type: ignore[assignment]
+            client.submit("/login", {"email": intruder.email, "password": TEST_PASSWORD})
+            if method == "GET":
+                response = client.get(path)
+            else:
+                response = client.submit(path, {}, method=method)
+            visited += 1
+            body = response.get_data(as_text=True)
+            assert SECRET_VALUE not in body, f"{method} {path} shows the victim's data"
+            assert response.status_code in (200, 302, 400, 404), f"{method} {path}"
+    assert visited >= 6
+    assert snapshot(db_session, victim.id) == before
+
+
+def test_anonymous_visitor_is_sent_to_log_in_everywhere(app: Flask) -> None:
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_OR_SELF or rule.arguments:
+            continue
+        if "GET" in (rule.methods or set()):
+            response = client.get(rule.rule)
+            assert response.status_code == 302, rule.rule
+            assert "/login" in response.headers["Location"]
