@@ -26,9 +26,11 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API runs, the main thread counts as
+# inside an event loop, which breaks later tests that call asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless chromium for the whole run; skipped (failed on CI) when not installed."""
+    """One headless chromium per test module; skipped (failed on CI) when not installed."""
     executable = find_chromium()
     if executable is None:
         if chromium_required():
