@@ -60,6 +60,27 @@ def test_account_flow_register_switch_language_log_in_and_out_is_accessible(
     log_out(page, live_server)
 
 
+def test_register_form_empty_shows_accessible_errors(page: Page, live_server: LiveServer) -> None:
+    page.goto(live_server.url("/register"))
+    page.get_by_role("button", name="Załóż konto").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_label("Adres e-mail", exact=True)).to_have_attribute("aria-invalid", "true")
+    assert_accessible(page)
+
+
+def test_account_page_with_unconfirmed_identifier_is_accessible(
+    page: Page, live_server: LiveServer
+) -> None:
+    register_in_polish(page, live_server)
+    page.get_by_role("link", name="Konto").click()
+    page.get_by_label("Rodzaj", exact=True).select_option("email")
+    page.get_by_label("Identyfikator", exact=True).fill("jan.kowalski@example.org")
+    page.get_by_role("button", name="Dodaj identyfikator").click()
+    expect(page.get_by_role("listitem").filter(has_text="jan.kowalski@example.org")).to_be_visible()
+    expect(page.get_by_role("status")).to_be_visible()
+    assert_accessible(page)
+
+
 def test_skip_link_first_tab_stop_moves_focus_to_main(page: Page, live_server: LiveServer) -> None:
     page.goto(live_server.url("/login"))
     page.keyboard.press("Tab")
