@@ -116,3 +116,15 @@ def test_normalise_text_fields_are_trimmed_and_capped() -> None:
 
     assert len(record.title.get() or "") == 500
     assert record.description.get() == "opis"
+
+
+@pytest.mark.parametrize(
+    "when", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2024-13-01", "soon"]
+)
+def test_normalise_unusable_date_is_left_out(when: str) -> None:
+    credential = load_sample("ob3_microcredential_surf")
+    credential["awardedDate"] = when
+
+    record = importing.normalise(envelope("VC_DATA_INTEGRITY", credential))
+
+    assert record.awarded_on is None
