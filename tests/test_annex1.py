@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from wallet.annex1 import ELEMENTS, assess_annex1, is_eu_described
+from wallet.envelope import CredentialFormat
 from wallet.records import (
     Concept,
     CredentialRecord,
@@ -23,14 +24,13 @@ from wallet.records import (
     Organisation,
     Participation,
     QualityAssurance,
-    RecordFormat,
     Stackability,
     StackabilityMode,
     Supervision,
     Workload,
 )
 
-EMPTY = CredentialRecord(format=RecordFormat.OB3_LDP)
+EMPTY = CredentialRecord(format=CredentialFormat.VC_DATA_INTEGRITY)
 TEXT = LocalizedText.of({"en": "text"})
 MANDATORY = tuple(element.code for element in ELEMENTS if element.mandatory)
 

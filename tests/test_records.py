@@ -9,6 +9,7 @@ import pytest
 
 from tests.support.samples import SAMPLE_FORMATS, sample_envelope
 from wallet import importing
+from wallet.envelope import CredentialFormat
 from wallet.errors import CredentialFormatError
 from wallet.records import (
     CredentialRecord,
@@ -18,7 +19,6 @@ from wallet.records import (
     Level,
     LocalizedText,
     NqfLevel,
-    RecordFormat,
     Stackability,
     StackabilityMode,
     Supervision,
@@ -56,7 +56,7 @@ def test_record_json_round_trip_of_each_sample_is_exact(name: str) -> None:
 
 def test_record_json_round_trip_keeps_types_of_every_field_kind() -> None:
     record = CredentialRecord(
-        format=RecordFormat.OB3_JWT,
+        format=CredentialFormat.VC_JWT,
         title=LocalizedText.of({"pl": "Tytuł", "en": "Title"}),
         learner=Learner(birth_date=date(2001, 2, 3)),
         issued_on=datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC),
@@ -76,7 +76,7 @@ def test_record_json_round_trip_keeps_types_of_every_field_kind() -> None:
 
 
 def test_record_from_json_integer_in_a_float_field_reads_as_float() -> None:
-    stored = record_to_json(CredentialRecord(format=RecordFormat.CLR2))
+    stored = record_to_json(CredentialRecord(format=CredentialFormat.CLR2))
     stored["workload"] = {"ects": 2, "hours": None, "other": [], "note": None}
 
     assert record_from_json(stored).workload.ects == 2.0
@@ -94,14 +94,8 @@ def test_record_from_json_integer_in_a_float_field_reads_as_float() -> None:
     ],
 )
 def test_record_from_json_malformed_field_raises_format_error(key: str, value: object) -> None:
-    stored = record_to_json(CredentialRecord(format=RecordFormat.CLR2))
+    stored = record_to_json(CredentialRecord(format=CredentialFormat.CLR2))
     stored[key] = value  # type: ignore[assignment]
 
     with pytest.raises(CredentialFormatError):
         record_from_json(stored)
-
-
-def test_record_format_values_match_the_envelope_formats() -> None:
-    assert {kind.value for kind in importing.CredentialFormat} == {
-        kind.value for kind in RecordFormat
-    }

@@ -9,17 +9,29 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from typing import Protocol, TypeAlias
+from typing import Protocol
 
+from wallet.envelope import CredentialFormat, EntryFailure, Envelope
 from wallet.jsonvalues import JsonObject
 from wallet.records import CredentialRecord
 
 _package = importlib.import_module("wallet.import")
 
-# mypy cannot name a module inside a package called "import", so these aliases are opaque to it.
-Envelope: TypeAlias = _package.Envelope  # type: ignore[name-defined]
-CredentialFormat: TypeAlias = _package.CredentialFormat  # type: ignore[name-defined]
-EntryFailure: TypeAlias = _package.EntryFailure  # type: ignore[name-defined]
+__all__ = [
+    "CredentialFormat",
+    "EntryFailure",
+    "Envelope",
+    "is_legacy_document",
+    "legacy_version",
+    "normalise",
+    "read_any",
+    "read_archive",
+    "read_envelopes",
+    "upgrade_legacy_assertion",
+    "upgrade_legacy_badge_class",
+    "upgrade_legacy_issuer",
+]
+
 read_envelopes: Callable[[bytes, str], list[Envelope]] = _package.read_envelopes
 read_archive: Callable[[bytes, str], list[Envelope | EntryFailure]] = _package.read_archive
 read_any: Callable[[bytes, str], list[Envelope | EntryFailure]] = _package.read_any

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime
 
+from wallet.envelope import CredentialFormat
 from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue
 
@@ -49,19 +50,6 @@ class LocalizedText:
 
     def __bool__(self) -> bool:
         return bool(self.entries)
-
-
-class RecordFormat(enum.Enum):
-    """How the credential was expressed and secured (same values as the import envelope)."""
-
-    OB2_HOSTED = "ob2-hosted"
-    OB2_SIGNED = "ob2-signed"
-    OB3_LDP = "ob3-ldp"
-    OB3_JWT = "ob3-jwt"
-    CLR2 = "clr2"
-    ELM_JSONLD = "elm3-jsonld"
-    ELM_JADES = "elm3-jades"
-    SD_JWT_VC = "sdjwt-vc"
 
 
 class SkillFramework(enum.Enum):
@@ -286,7 +274,7 @@ class Annex1Summary:
 class CredentialRecord:
     """One imported credential, whatever its format, described by the Annex I elements."""
 
-    format: RecordFormat
+    format: CredentialFormat
     title: LocalizedText = LocalizedText()
     learner: Learner = Learner()
     description: LocalizedText = LocalizedText()

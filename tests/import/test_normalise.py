@@ -11,8 +11,9 @@ import pytest
 
 from tests.support.samples import envelope, load_sample, sample_envelope
 from wallet import importing
+from wallet.envelope import CredentialFormat
 from wallet.errors import CredentialFormatError
-from wallet.records import RecordFormat, SkillFramework, StackabilityMode, Supervision
+from wallet.records import SkillFramework, StackabilityMode, Supervision
 
 
 def test_importing_normalise_is_the_package_function() -> None:
@@ -22,7 +23,7 @@ def test_importing_normalise_is_the_package_function() -> None:
 def test_normalise_ob2_edubadges_maps_extensions_and_embedded_documents() -> None:
     record = importing.normalise(sample_envelope("ob2_assertion_edubadges"))
 
-    assert record.format is RecordFormat.OB2_HOSTED
+    assert record.format is CredentialFormat.OB2_HOSTED
     assert record.title.get() == "Analiza danych w Pythonie"
     assert record.workload.ects == 2.5
     assert record.workload.hours == 70.0
@@ -58,7 +59,7 @@ def test_normalise_ob2_without_linked_badge_degrades_to_a_record() -> None:
 
     record = importing.normalise(envelope("OB2_SIGNED", assertion))
 
-    assert record.format is RecordFormat.OB2_SIGNED
+    assert record.format is CredentialFormat.OB2_SIGNED
     assert not record.title
     assert record.match_keys.achievement_ids == ("https://issuer.example/badge",)
     assert "M2" in record.annex1.missing_mandatory
@@ -94,7 +95,7 @@ def test_normalise_vc_jwt_claims_unwraps_the_vc_claim() -> None:
 
     record = importing.normalise(envelope("VC_JWT", claims))
 
-    assert record.format is RecordFormat.OB3_JWT
+    assert record.format is CredentialFormat.VC_JWT
     assert record.title.get() == "Cyberbezpieczeństwo w praktyce"
     assert record.valid_until == datetime(2030, 1, 1, tzinfo=UTC)
 
@@ -102,7 +103,7 @@ def test_normalise_vc_jwt_claims_unwraps_the_vc_claim() -> None:
 def test_normalise_clr_collects_its_parts() -> None:
     record = importing.normalise(sample_envelope("clr2_two_credentials"))
 
-    assert record.format is RecordFormat.CLR2
+    assert record.format is CredentialFormat.CLR2
     assert record.title.get() == "Ścieżka: Analityk danych"
     assert len(record.skills) == 2
     assert set(record.match_keys.achievement_ids) == {
@@ -171,14 +172,14 @@ def test_normalise_elm_jades_payload_maps_like_jsonld() -> None:
 
     record = importing.normalise(envelope("ELM_JADES", credential))
 
-    assert record.format is RecordFormat.ELM_JADES
+    assert record.format is CredentialFormat.ELM_JADES
     assert record.annex1.missing_mandatory == ()
 
 
 def test_normalise_eudi_learning_credential_reads_annex1_claims() -> None:
     record = importing.normalise(sample_envelope("eudi_learning_credential_claims"))
 
-    assert record.format is RecordFormat.SD_JWT_VC
+    assert record.format is CredentialFormat.SD_JWT_VC
     assert record.learner.names.get() == "Maria Nowak"
     assert record.level.eqf == 4
     assert record.workload.hours == 40.0

@@ -3,9 +3,6 @@
 ``import`` is a Python keyword, so this package is loaded only by ``wallet.importing``.
 """
 
-from .archive import EntryFailure as EntryFailure
-from .envelope import CredentialFormat as CredentialFormat
-from .envelope import Envelope as Envelope
 from .legacy_badges import is_legacy_document as is_legacy_document
 from .legacy_badges import legacy_version as legacy_version
 from .legacy_badges import upgrade_legacy_assertion as upgrade_legacy_assertion

@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from wallet.envelope import EntryFailure
 from wallet.errors import CredentialFormatError
 
 MAX_ARCHIVE_BYTES = 100 * 1024 * 1024
@@ -28,15 +29,6 @@ class ArchiveEntry:
 
     source: str
     data: bytes
-
-
-@dataclass(frozen=True)
-class EntryFailure:
-    """An archive entry that could not be read, and why (a stable code and a message)."""
-
-    source: str
-    error_code: str
-    message: str
 
 
 class _EntryRefused(Exception):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from wallet.envelope import CredentialFormat
 from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject
 from wallet.records import (
     CredentialRecord,
     MatchKeys,
-    RecordFormat,
     Signer,
     Stackability,
     StackabilityMode,
@@ -25,7 +25,7 @@ _TOWARDS_SOURCE = {"isParentOf"}
 
 
 def map_clr(
-    clr: JsonObject, record_format: RecordFormat, container_id: str | None = None
+    clr: JsonObject, record_format: CredentialFormat, container_id: str | None = None
 ) -> CredentialRecord:
     """Map the CLR itself: its title, learner and issuer, and everything its parts carry."""
     subject = _clr_subject(clr)
@@ -71,7 +71,7 @@ def map_clr(
     )
 
 
-def map_clr_parts(clr: JsonObject, record_format: RecordFormat) -> tuple[CredentialRecord, ...]:
+def map_clr_parts(clr: JsonObject, record_format: CredentialFormat) -> tuple[CredentialRecord, ...]:
     """A record per embedded JSON credential, tied to the CLR and stacked by its associations.
 
     Nested credentials given as JWT strings are read as envelopes of their own; a nested entry

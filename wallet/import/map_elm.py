@@ -6,6 +6,7 @@ achievement ``A``, its ``specifiedBy`` is the specification ``S``.
 
 from __future__ import annotations
 
+from wallet.envelope import CredentialFormat
 from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.records import (
@@ -24,7 +25,6 @@ from wallet.records import (
     Organisation,
     Participation,
     QualityAssurance,
-    RecordFormat,
     Signer,
     Skill,
     Stackability,
@@ -56,7 +56,7 @@ _IMAGE_TYPES = {
 
 
 def map_elm(
-    credential: JsonObject, record_format: RecordFormat, container_id: str | None = None
+    credential: JsonObject, record_format: CredentialFormat, container_id: str | None = None
 ) -> CredentialRecord:
     """Map a European Digital Credential (ELM 3) following the Annex I → ELM paths."""
     _check_is_elm(credential)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from wallet.envelope import CredentialFormat
 from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.records import (
@@ -13,7 +14,6 @@ from wallet.records import (
     Learner,
     Level,
     MatchKeys,
-    RecordFormat,
     Signer,
     Workload,
 )
@@ -28,7 +28,7 @@ _EXTENSION = "extensions:"
 
 def map_ob2(
     assertion: JsonObject,
-    record_format: RecordFormat,
+    record_format: CredentialFormat,
     linked: Mapping[str, JsonObject],
     container_id: str | None = None,
 ) -> CredentialRecord:

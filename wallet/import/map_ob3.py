@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wallet.envelope import CredentialFormat
 from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.records import (
@@ -17,7 +18,6 @@ from wallet.records import (
     Organisation,
     Participation,
     QualityAssurance,
-    RecordFormat,
     Signer,
     StatusEntry,
     Supervision,
@@ -30,7 +30,7 @@ from .vocabularies import flatten_skills, supervision_from_text
 
 
 def map_ob3(
-    credential: JsonObject, record_format: RecordFormat, container_id: str | None = None
+    credential: JsonObject, record_format: CredentialFormat, container_id: str | None = None
 ) -> CredentialRecord:
     """Map an OB 3.0 AchievementCredential (or any VC with a credentialSubject)."""
     subject = jf.first_object(credential.get("credentialSubject"))

@@ -6,6 +6,7 @@ The claims arrive with every disclosure applied. An SD-JWT VC that carries a W3C
 
 from __future__ import annotations
 
+from wallet.envelope import CredentialFormat
 from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.records import (
@@ -20,7 +21,6 @@ from wallet.records import (
     Organisation,
     Participation,
     QualityAssurance,
-    RecordFormat,
     Signer,
     Stackability,
     StackabilityMode,
@@ -36,7 +36,7 @@ LEARNING_CREDENTIAL_VCT = "urn:eu.europa.ec.eudi:learning:credential:1"
 
 
 def map_sdjwt(
-    claims: JsonObject, record_format: RecordFormat, container_id: str | None = None
+    claims: JsonObject, record_format: CredentialFormat, container_id: str | None = None
 ) -> CredentialRecord:
     """Map SD-JWT VC claims, reading the EUDI learning credential claim names."""
     if "credentialSubject" in claims:

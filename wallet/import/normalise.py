@@ -7,11 +7,11 @@ from dataclasses import replace
 from types import MappingProxyType
 
 from wallet.annex1 import assess_annex1
+from wallet.envelope import CredentialFormat, Envelope
 from wallet.jsonvalues import JsonObject
-from wallet.records import CredentialRecord, RecordFormat, Stackability, StackabilityMode
+from wallet.records import CredentialRecord, Stackability, StackabilityMode
 
 from . import jsonfields as jf
-from .envelope import CredentialFormat, Envelope
 from .map_clr import map_clr, stacked_towards
 from .map_elm import map_elm
 from .map_ob2 import map_ob2
@@ -30,7 +30,7 @@ def normalise(
     CLR a nested credential came from (keyed by the envelope's ``container``). Raises
     ``CredentialFormatError`` only when the payload is not the format the envelope claims.
     """
-    record_format = RecordFormat(envelope.format.value)
+    record_format = envelope.format
     payload = envelope.payload
     container = linked.get(envelope.container) if envelope.container else None
     container_id = (jf.ref_id(container.get("id")) if container else None) or envelope.container
@@ -44,7 +44,7 @@ def normalise(
 
 def _map(
     kind: CredentialFormat,
-    record_format: RecordFormat,
+    record_format: CredentialFormat,
     payload: JsonObject,
     linked: Mapping[str, JsonObject],
     container_id: str | None,

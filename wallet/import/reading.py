@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from wallet.envelope import EntryFailure, Envelope
 from wallet.errors import CredentialFormatError, WalletError
 
-from .archive import ArchiveEntry, EntryFailure, archive_entries
+from .archive import ArchiveEntry, archive_entries
 from .baked import BakedContent, extract_png, extract_svg
 from .detect import InputKind, detect_kind
-from .envelope import Envelope
 from .text_credentials import Origin, envelopes_from_text
 
 MAX_INPUT_BYTES = 100 * 1024 * 1024

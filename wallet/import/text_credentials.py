@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from wallet.envelope import CredentialFormat, Envelope
 from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json
 
-from .envelope import CredentialFormat, Envelope
 from .jws_text import (
     is_compact_jws,
     is_jades_json,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from wallet import importing
+from wallet.envelope import CredentialFormat, Envelope
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.verification.context import VerificationContext
 from wallet.verification.ob2_hosted import verify_hosted
@@ -22,11 +22,11 @@ class AssertionDates:
     expires: datetime | None
 
 
-def verify_ob2(envelope: importing.Envelope, ctx: VerificationContext) -> list[Check]:
+def verify_ob2(envelope: Envelope, ctx: VerificationContext) -> list[Check]:
     """Every check of an OB 2.0 envelope; fetch failures become SKIPPED checks, never errors."""
-    if envelope.format is importing.CredentialFormat.OB2_HOSTED:
+    if envelope.format is CredentialFormat.OB2_HOSTED:
         checks, assertion = verify_hosted(envelope.payload, ctx)
-    elif envelope.format is importing.CredentialFormat.OB2_SIGNED:
+    elif envelope.format is CredentialFormat.OB2_SIGNED:
         checks, signed = verify_signed(envelope.secured, ctx)
         assertion = signed if signed is not None else envelope.payload
     else:

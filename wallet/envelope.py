@@ -1,4 +1,7 @@
-"""What the readers hand on: one credential found in the input, not yet verified."""
+"""What the readers hand on: credentials found in untrusted input, or why an entry failed.
+
+These types sit outside ``wallet/import/`` so that every layer can name them with full types.
+"""
 
 from __future__ import annotations
 
@@ -39,3 +42,12 @@ class Envelope:
     payload: JsonObject
     secured: str | None = None
     container: str | None = None
+
+
+@dataclass(frozen=True)
+class EntryFailure:
+    """An entry of an archive that could not be read, and why (a stable code and a message)."""
+
+    source: str
+    error_code: str
+    message: str
