@@ -312,3 +312,20 @@ def _guess_type(path: str | None) -> str:
     if path.endswith(".json"):
         return "application/json"
     return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+class RecordingFetcher:
+    """Wraps a fetcher for one verification run: each URL is fetched once, and kept.
+
+    The kept responses are what the run saw (linked BadgeClasses, issuer profiles, status
+    lists), so the normaliser can read them without fetching again.
+    """
+
+    def __init__(self, inner: Fetcher) -> None:
+        self._inner = inner
+        self.responses: dict[str, Fetched] = {}
+
+    def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
+        if url not in self.responses:
+            self.responses[url] = self._inner.fetch(url, accept=accept, max_bytes=max_bytes)
+        return self.responses[url]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from wallet.fetching import Fetcher
+from wallet.verification.jsonld import ContextStore
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,9 @@ class VerificationContext:
 
     ``at`` is the instant dates and status are judged at; ``recipients`` are the holder's
     confirmed identifiers; ``strict_contexts`` refuses JSON-LD contexts that are not bundled;
-    ``trust_anchors`` are DER certificates that seals of European Digital Credentials may chain to.
+    ``trust_anchors`` are DER certificates that seals of European Digital Credentials may chain to;
+    ``web_scheme`` is "http" only where loopback did:web hosts are allowed (local test issuers);
+    ``context_store`` pins the non-bundled JSON-LD contexts fetched so far.
     """
 
     fetcher: Fetcher
@@ -22,3 +25,5 @@ class VerificationContext:
     recipients: frozenset[str] = field(default_factory=frozenset)
     strict_contexts: bool = False
     trust_anchors: tuple[bytes, ...] = ()
+    web_scheme: str = "https"
+    context_store: ContextStore | None = None
