@@ -28,16 +28,6 @@ class CompactJws:
     signature: bytes
 
 
-@dataclass(frozen=True)
-class SdJwt:
-    """An SD-JWT: the issuer-signed JWT, its disclosures and an optional key-binding JWT."""
-
-    text: str
-    jwt: CompactJws
-    disclosures: tuple[str, ...]
-    key_binding: str | None
-
-
 def decode_b64url(part: str) -> bytes:
     """Decode unpadded base64url, refusing any other alphabet."""
     if not re.fullmatch(rf"{_B64URL}*", part):
@@ -76,20 +66,6 @@ def split_compact_jws(text: str) -> CompactJws:
         payload=payload,
         signing_input=f"{header_part}.{payload_part}".encode("ascii"),
         signature=decode_b64url(signature_part),
-    )
-
-
-def split_sd_jwt(text: str) -> SdJwt:
-    """Split an SD-JWT into the issuer JWT, the disclosures and the key-binding JWT."""
-    if not is_sd_jwt(text):
-        raise CredentialFormatError("not an SD-JWT: expected jwt~disclosures~")
-    parts = text.split("~")
-    last = parts[-1]
-    return SdJwt(
-        text=text,
-        jwt=split_compact_jws(parts[0]),
-        disclosures=tuple(part for part in parts[1:-1] if part),
-        key_binding=last or None,
     )
 
 

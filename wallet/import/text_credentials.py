@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from wallet.envelope import CredentialFormat, Envelope
 from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json
+from wallet.verification.sd_jwt import DisclosureError, parse_sd_jwt, reconstruct
 
 from .jws_text import (
     is_compact_jws,
@@ -15,7 +16,6 @@ from .jws_text import (
     is_sd_jwt,
     jades_payload,
     split_compact_jws,
-    split_sd_jwt,
 )
 from .legacy_badges import legacy_version, upgrade_legacy_assertion
 
@@ -123,8 +123,13 @@ def _jws_envelopes(text: str, origin: Origin) -> list[Envelope]:
 
 
 def _sd_jwt_envelope(text: str, origin: Origin) -> Envelope:
-    sd_jwt = split_sd_jwt(text)
-    return _envelope(CredentialFormat.SD_JWT_VC, origin, sd_jwt.jwt.payload, text)
+    parsed = parse_sd_jwt(text)
+    try:
+        claims = reconstruct(parsed).claims
+    except DisclosureError:
+        # Verification reports the broken disclosures; the record shows what the issuer signed.
+        claims = parsed.claims
+    return _envelope(CredentialFormat.SD_JWT_VC, origin, claims, text)
 
 
 def _is_badge_assertion(claims: JsonObject) -> bool:
