@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import click
 
 from wallet.config import Settings, data_dir_from, load_settings, write_secret_key
+from wallet.credentials import rederive_records
 from wallet.db import Database
 from wallet.errors import ConfigurationError
 from wallet.schema import upgrade_schema
@@ -18,12 +22,17 @@ def settings_or_exit() -> Settings:
         raise click.ClickException(f"configuration error: {error.message}") from None
 
 
-def _upgrade(settings: Settings) -> None:
+def _upgrade(settings: Settings) -> int:
+    """Migrate the schema, then re-derive records the current mappers would derive differently."""
     database = Database.from_url(settings.database_url)
     try:
         upgrade_schema(database.engine)
+        with database.sessions() as session:
+            rederived = rederive_records(session)
+            session.commit()
     finally:
         database.engine.dispose()
+    return rederived
 
 
 @click.group(name="db", help="Manage the database schema.")
@@ -33,8 +42,8 @@ def db_group() -> None:
 
 @db_group.command("upgrade", help="Apply every pending schema migration.")
 def db_upgrade() -> None:
-    _upgrade(settings_or_exit())
-    click.echo("The database schema is up to date.")
+    rederived = _upgrade(settings_or_exit())
+    click.echo(f"The database schema is up to date; {rederived} credential records re-derived.")
 
 
 @click.command("init", help="Create the data folder, a secret key and the database schema.")
@@ -62,10 +71,73 @@ def serve_command(host: str, port: int) -> None:
     run_simple(host, port, app, threaded=True)
 
 
+@click.command("verify", help="Verify credentials in files or at URLs and explain each verdict.")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per credential per line.")
+@click.option(
+    "--at", "at_text", metavar="DATETIME", help="Judge dates as of this ISO 8601 instant."
+)
+@click.option(
+    "--documents",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A JSON map of URL → local file, consulted before the network.",
+)
+@click.option("--offline", is_flag=True, help="Fetch nothing outside the document map.")
+@click.option("--recipient", "recipients", multiple=True, help="An identifier of the holder.")
+@click.option(
+    "--trust-anchor",
+    "trust_anchors",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A PEM or DER certificate that seals of European Digital Credentials may chain to.",
+)
+@click.option(
+    "--allow-loopback", is_flag=True, help="Fetch from 127.0.0.1: for local test issuers."
+)
+@click.option("--language", type=click.Choice(["en", "pl"]), default="en", show_default=True)
+def verify_command(
+    sources: tuple[str, ...],
+    as_json: bool,
+    at_text: str | None,
+    documents: Path | None,
+    offline: bool,
+    recipients: tuple[str, ...],
+    trust_anchors: tuple[Path, ...],
+    allow_loopback: bool,
+    language: str,
+) -> None:
+    from wallet import verify_command as service
+    from wallet.errors import FetchError, ValidationError
+    from wallet.verification.context import VerificationContext
+    from wallet.verification.report import Verdict
+
+    try:
+        at = service.parse_instant(at_text) if at_text else datetime.now(UTC)
+        anchors = tuple(service.read_trust_anchor(path) for path in trust_anchors)
+        fetcher = service.make_fetcher(documents, offline=offline, allow_loopback=allow_loopback)
+    except (ValidationError, FetchError) as error:
+        raise click.UsageError(error.message) from None
+    ctx = VerificationContext(
+        fetcher=fetcher,
+        at=at,
+        recipients=frozenset(recipients),
+        trust_anchors=anchors,
+        web_scheme="http" if allow_loopback else "https",
+    )
+    all_verified = True
+    for result in service.verify_sources(sources, ctx):
+        all_verified = all_verified and result.report.verdict is Verdict.VERIFIED
+        if as_json:
+            click.echo(service.result_line(result, language))
+        else:
+            click.echo(service.result_to_text(result, language) + "\n")
+    click.get_current_context().exit(0 if all_verified else 1)
+
+
 @click.group(help="Plecak, an earner wallet for digital micro-credentials.")
 def main() -> None:
     """The ``wallet`` console script."""
 
 
-for _command in (db_group, init_command, serve_command):
+for _command in (db_group, init_command, serve_command, verify_command):
     main.add_command(_command)

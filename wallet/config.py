@@ -30,6 +30,8 @@ class Settings:
     login_rate_limit: str = "10 per minute"
     secure_cookies: bool = False
     allow_loopback_fetch: bool = False
+    strict_contexts: bool = False
+    trust_anchors_dir: Path | None = None
     testing: bool = False
     confirm_max_age_seconds: int = 2 * 24 * 3600
 
@@ -37,6 +39,11 @@ class Settings:
     def mail_dir(self) -> Path:
         """Where mail goes when no SMTP server is configured."""
         return self.data_dir / "mail"
+
+    @property
+    def contexts_dir(self) -> Path:
+        """JSON-LD contexts fetched from issuers, pinned by hash."""
+        return self.data_dir / "contexts"
 
     @property
     def files_dir(self) -> Path:
@@ -62,6 +69,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         login_rate_limit=env.get("WALLET_LOGIN_RATE_LIMIT", "10 per minute"),
         secure_cookies=_flag(env, "WALLET_SECURE_COOKIES", default=base_url.startswith("https:")),
         allow_loopback_fetch=_flag(env, "WALLET_ALLOW_LOOPBACK_FETCH", default=False),
+        strict_contexts=_flag(env, "WALLET_STRICT_CONTEXTS", default=False),
+        trust_anchors_dir=_folder(env, "WALLET_TRUST_ANCHORS"),
         testing=testing,
         confirm_max_age_seconds=_integer(env, "WALLET_CONFIRM_MAX_AGE", 2 * 24 * 3600),
     )
@@ -142,6 +151,16 @@ def _integer(env: Mapping[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive")
     return value
+
+
+def _folder(env: Mapping[str, str], name: str) -> Path | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    path = Path(raw)
+    if not path.is_dir():
+        raise ConfigurationError(f"{name} must name an existing folder, not {raw!r}")
+    return path
 
 
 def _require_http_url(name: str, value: str) -> None:

@@ -18,6 +18,7 @@ from wallet.records import CredentialRecord
 _package = importlib.import_module("wallet.import")
 
 __all__ = [
+    "RECORD_VERSION",
     "CredentialFormat",
     "EntryFailure",
     "Envelope",
@@ -51,3 +52,4 @@ class _Normalise(Protocol):
 
 
 normalise: _Normalise = _package.normalise
+RECORD_VERSION: int = _package.RECORD_VERSION

@@ -1,12 +1,17 @@
-"""The long-lived objects one app instance wires together (database, mailer, …)."""
+"""The long-lived objects one app instance wires together (database, mailer, network, …)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from wallet.config import Settings
 from wallet.db import Database
+from wallet.fetching import Fetcher, SafeFetcher
 from wallet.mail import Mailer
+from wallet.verification.context import VerificationContext
+from wallet.verification.jsonld import ContextStore, FileContextStore
+from wallet.verification.trust import read_trust_anchors
 
 
 @dataclass
@@ -16,3 +21,23 @@ class Services:
     settings: Settings
     database: Database
     mailer: Mailer
+    fetcher: Fetcher = field(init=False)
+    context_store: ContextStore = field(init=False)
+    trust_anchors: tuple[bytes, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.fetcher = SafeFetcher(allow_loopback=self.settings.allow_loopback_fetch)
+        self.context_store = FileContextStore(self.settings.contexts_dir)
+        self.trust_anchors = read_trust_anchors(self.settings.trust_anchors_dir)
+
+    def verification_context(self, recipients: frozenset[str], at: datetime) -> VerificationContext:
+        """Inputs for verifying a holder's credentials at instant ``at``."""
+        return VerificationContext(
+            fetcher=self.fetcher,
+            at=at,
+            recipients=recipients,
+            strict_contexts=self.settings.strict_contexts,
+            trust_anchors=self.trust_anchors,
+            web_scheme="http" if self.settings.allow_loopback_fetch else "https",
+            context_store=self.context_store,
+        )

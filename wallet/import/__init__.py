@@ -8,6 +8,7 @@ from .legacy_badges import legacy_version as legacy_version
 from .legacy_badges import upgrade_legacy_assertion as upgrade_legacy_assertion
 from .legacy_badges import upgrade_legacy_badge_class as upgrade_legacy_badge_class
 from .legacy_badges import upgrade_legacy_issuer as upgrade_legacy_issuer
+from .normalise import RECORD_VERSION as RECORD_VERSION
 from .normalise import normalise as normalise
 from .reading import read_any as read_any
 from .reading import read_archive as read_archive

@@ -18,6 +18,9 @@ from .map_ob2 import map_ob2
 from .map_ob3 import map_ob3
 from .map_sdjwt import map_sdjwt
 
+# Raise whenever a mapper changes what it produces: stored records older than this are re-derived.
+RECORD_VERSION = 1
+
 _NOTHING_LINKED: Mapping[str, JsonObject] = MappingProxyType({})
 
 

@@ -2,5 +2,32 @@
 
 from wallet.models.accounts import HolderIdentifier, IdentifierKind, User
 from wallet.models.base import Base
+from wallet.models.credentials import Credential, VerificationRun
+from wallet.models.imports import ImportItem, ImportJob, ItemOutcome, JobState
+from wallet.models.portfolio import (
+    Collection,
+    CollectionItem,
+    CredentialTag,
+    Notice,
+    NoticeKind,
+    Tag,
+)
 
-__all__ = ["Base", "HolderIdentifier", "IdentifierKind", "User"]
+__all__ = [
+    "Base",
+    "Collection",
+    "CollectionItem",
+    "Credential",
+    "CredentialTag",
+    "HolderIdentifier",
+    "IdentifierKind",
+    "ImportItem",
+    "ImportJob",
+    "ItemOutcome",
+    "JobState",
+    "Notice",
+    "NoticeKind",
+    "Tag",
+    "User",
+    "VerificationRun",
+]

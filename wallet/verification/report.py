@@ -74,3 +74,36 @@ class Report:
     def of(cls, checks: Iterable[Check]) -> Report:
         """A report from any iterable of checks."""
         return cls(tuple(checks))
+
+
+def report_to_json(report: Report) -> list[dict[str, object]]:
+    """The report as stored: one JSON object per check, messages in both languages."""
+    return [
+        {
+            "code": check.code,
+            "status": check.status.value,
+            "required": check.required,
+            "message": {"en": check.message.en, "pl": check.message.pl},
+            "detail": check.detail,
+        }
+        for check in report.checks
+    ]
+
+
+def report_from_json(data: list[dict[str, object]]) -> Report:
+    """The report ``report_to_json`` stored."""
+    checks = []
+    for item in data:
+        message = item["message"]
+        assert isinstance(message, dict)
+        detail = item.get("detail")
+        checks.append(
+            Check(
+                code=str(item["code"]),
+                status=CheckStatus(item["status"]),
+                message=Message(en=str(message["en"]), pl=str(message["pl"])),
+                required=bool(item.get("required", True)),
+                detail=str(detail) if detail is not None else None,
+            )
+        )
+    return Report(tuple(checks))

@@ -1,0 +1,219 @@
+"""Storing credentials: import (verify, derive, keep the bytes), re-verify, re-derive."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from wallet import importing
+from wallet.envelope import CredentialFormat, EntryFailure, Envelope
+from wallet.errors import N_, NotFoundError
+from wallet.jsonvalues import JsonObject
+from wallet.models import Credential, ItemOutcome, VerificationRun
+from wallet.models.base import utcnow
+from wallet.records import CredentialRecord, record_to_json
+from wallet.verification.context import VerificationContext
+from wallet.verification.report import Report, Verdict, report_to_json
+from wallet.verification.verifier import verify_envelope
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What happened to one credential (or unreadable entry) of an upload."""
+
+    source: str
+    outcome: ItemOutcome
+    credential_id: int | None = None
+    verdict: Verdict | None = None
+    title: str | None = None
+    error_code: str | None = None
+    message: str | None = None
+
+
+def content_hash(raw: bytes) -> str:
+    """The SHA-256 of the bytes as given: equal bytes are the same credential."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def import_bytes(
+    session: Session, user_id: int, data: bytes, source: str, ctx: VerificationContext
+) -> list[ImportResult]:
+    """Import every credential in ``data``; raises ``CredentialFormatError`` if none is readable.
+
+    Each credential is stored in its own savepoint, so a failure never leaves half of one
+    behind and never stops the others. The caller commits.
+    """
+    return import_items(session, user_id, importing.read_any(data, source), ctx)
+
+
+def import_items(
+    session: Session,
+    user_id: int,
+    items: Iterable[Envelope | EntryFailure],
+    ctx: VerificationContext,
+) -> list[ImportResult]:
+    """Import already-read envelopes (and report the entries that could not be read)."""
+    items = list(items)
+    containers = {
+        item.source: item.payload
+        for item in items
+        if isinstance(item, Envelope) and item.format is CredentialFormat.CLR2
+    }
+    stored_ids: dict[str, int] = {}
+    results = []
+    for item in items:
+        if isinstance(item, EntryFailure):
+            results.append(
+                ImportResult(
+                    item.source,
+                    ItemOutcome.FAILED,
+                    error_code=item.error_code,
+                    message=item.message,
+                )
+            )
+            continue
+        result = import_envelope(session, user_id, item, ctx, containers, stored_ids)
+        if result.credential_id is not None:
+            stored_ids[item.source] = result.credential_id
+        results.append(result)
+    return results
+
+
+def import_envelope(
+    session: Session,
+    user_id: int,
+    envelope: Envelope,
+    ctx: VerificationContext,
+    containers: Mapping[str, JsonObject],
+    stored_ids: Mapping[str, int],
+) -> ImportResult:
+    """Verify, derive and store one envelope unless the holder already has it."""
+    digest = content_hash(envelope.raw)
+    existing = _find_by_hash(session, user_id, digest)
+    if existing is not None:
+        return _duplicate(envelope.source, existing)
+    verification = verify_envelope(envelope, ctx)
+    linked = dict(verification.linked)
+    if envelope.container and envelope.container in containers:
+        linked[envelope.container] = containers[envelope.container]
+    record = importing.normalise(envelope, linked)
+    try:
+        with session.begin_nested():
+            credential = Credential(
+                user_id=user_id,
+                content_hash=digest,
+                raw=envelope.raw,
+                media_type=envelope.media_type,
+                source=envelope.source[:500],
+                format=envelope.format,
+                container_id=stored_ids.get(envelope.container or ""),
+                linked=linked,
+            )
+            apply_record(credential, record)
+            apply_report(credential, verification.report)
+            session.add(credential)
+            session.flush()
+    except IntegrityError:
+        # Imported meanwhile by a parallel upload: the first one wins.
+        found = _find_by_hash(session, user_id, digest)
+        if found is None:
+            raise
+        return _duplicate(envelope.source, found)
+    return ImportResult(
+        envelope.source,
+        ItemOutcome.IMPORTED,
+        credential_id=credential.id,
+        verdict=credential.verdict,
+        title=credential.title,
+    )
+
+
+def apply_record(credential: Credential, record: CredentialRecord) -> None:
+    """Store a derived record and the columns pages sort by."""
+    credential.record = dict(record_to_json(record))
+    credential.record_version = importing.RECORD_VERSION
+    credential.title = (record.title.get("pl") or record.title.get("en") or "")[:500]
+    bodies = record.awarding_bodies
+    issuer = bodies[0].name if bodies else None
+    credential.issuer_name = ((issuer.get("pl") if issuer else None) or "")[:500]
+    credential.issued_on = record.issued_on or record.awarded_on or record.valid_from
+
+
+def apply_report(credential: Credential, report: Report) -> VerificationRun:
+    """Make ``report`` the credential's latest and add it to the history."""
+    now = utcnow()
+    credential.verdict = report.verdict
+    credential.report = report_to_json(report)
+    credential.verified_at = now
+    run = VerificationRun(
+        user_id=credential.user_id, ran_at=now, verdict=report.verdict, report=credential.report
+    )
+    credential.runs.append(run)
+    return run
+
+
+def get_credential(session: Session, user_id: int, credential_id: int) -> Credential:
+    """One of the user's credentials; ``NotFoundError`` for anyone else's."""
+    credential = session.get(Credential, credential_id)
+    if credential is None or credential.user_id != user_id:
+        raise NotFoundError(N_("No such credential."))
+    return credential
+
+
+def stored_envelope(credential: Credential) -> Envelope:
+    """The envelope read again from the stored bytes, as it was at import."""
+    envelopes = [
+        envelope
+        for envelope in importing.read_envelopes(credential.raw, credential.source)
+        if envelope.format is credential.format
+    ]
+    if not envelopes:
+        raise NotFoundError(N_("The stored credential can no longer be read."))
+    # A credential found inside a CLR is derived with the CLR (its ``linked`` keeps a copy).
+    container = credential.container.source if credential.container else None
+    return replace(envelopes[0], source=credential.source, container=container)
+
+
+def reverify_credential(
+    session: Session, credential: Credential, ctx: VerificationContext
+) -> VerificationRun:
+    """Verify a stored credential again from its original bytes; the run joins its history."""
+    verification = verify_envelope(stored_envelope(credential), ctx)
+    run = apply_report(credential, verification.report)
+    session.flush()
+    return run
+
+
+def rederive_records(session: Session) -> int:
+    """Re-derive every record made by older mappers from the stored bytes; returns how many."""
+    stale = session.scalars(
+        select(Credential).where(Credential.record_version < importing.RECORD_VERSION)
+    ).all()
+    for credential in stale:
+        apply_record(
+            credential, importing.normalise(stored_envelope(credential), credential.linked)
+        )
+    session.flush()
+    return len(stale)
+
+
+def _find_by_hash(session: Session, user_id: int, digest: str) -> Credential | None:
+    return session.scalar(
+        select(Credential).where(Credential.user_id == user_id, Credential.content_hash == digest)
+    )
+
+
+def _duplicate(source: str, existing: Credential) -> ImportResult:
+    return ImportResult(
+        source,
+        ItemOutcome.DUPLICATE,
+        credential_id=existing.id,
+        verdict=existing.verdict,
+        title=existing.title,
+        message=N_("Already in your wallet; nothing was changed."),
+    )

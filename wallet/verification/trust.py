@@ -1,0 +1,31 @@
+"""Trust anchors for sealed credentials: certificates read from PEM or DER files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from wallet.errors import ConfigurationError
+
+CERTIFICATE_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+def read_certificate(path: Path) -> bytes:
+    """The DER bytes of the certificate in ``path`` (PEM or DER)."""
+    data = path.read_bytes()
+    try:
+        if b"-----BEGIN CERTIFICATE-----" in data:
+            return x509.load_pem_x509_certificate(data).public_bytes(Encoding.DER)
+        return x509.load_der_x509_certificate(data).public_bytes(Encoding.DER)
+    except ValueError:
+        raise ConfigurationError(f"{path} is not a PEM or DER certificate") from None
+
+
+def read_trust_anchors(folder: Path | None) -> tuple[bytes, ...]:
+    """Every certificate file in ``folder`` (none when no folder is configured)."""
+    if folder is None:
+        return ()
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in CERTIFICATE_SUFFIXES)
+    return tuple(read_certificate(path) for path in files)
