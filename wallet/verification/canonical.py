@@ -83,7 +83,7 @@ def to_rdf(document: JsonObject, loader: ContextLoader, *, prune: bool = True) -
     remote: list[str] = []
     inlined = _inline(document, loader, remote, 0)
     if prune and isinstance(inlined, dict) and "@context" in inlined:
-        inlined["@context"] = prune_contexts(document, inlined["@context"])
+        _prune_every_context(document, inlined)
     text = json.dumps(inlined, ensure_ascii=False)
     try:
         if '"@direction"' in text:
@@ -97,6 +97,33 @@ def to_rdf(document: JsonObject, loader: ContextLoader, *, prune: bool = True) -
         raise CredentialFormatError(f"the JSON-LD cannot be converted to RDF: {error}") from None
     lines = tuple(line for line in str(dataset).split("\n") if line)
     return RdfDocument(lines, tuple(dict.fromkeys(remote)))
+
+
+def _prune_every_context(document: JsonObject, inlined: JsonObject) -> None:
+    """Prune the outer context and every embedded one with one shared set of used terms.
+
+    An embedded credential repeats its own contexts; pruned alike, a protected term keeps an
+    identical definition where it is declared again, as JSON-LD requires.
+    """
+    holders = _context_holders(inlined, [])
+    pruned = prune_contexts(document, [holder["@context"] for holder in holders])
+    assert isinstance(pruned, list)
+    for holder, context in zip(holders, pruned, strict=True):
+        holder["@context"] = context
+
+
+def _context_holders(value: JsonValue, found: list[JsonObject]) -> list[JsonObject]:
+    """The objects of a document body that carry an ``@context``, in document order."""
+    if isinstance(value, list):
+        for item in value:
+            _context_holders(item, found)
+    elif isinstance(value, dict):
+        if "@context" in value:
+            found.append(value)
+        for key, member in value.items():
+            if key != "@context":
+                _context_holders(member, found)
+    return found
 
 
 def _dataset_via_pyld(inlined: JsonValue) -> pyoxigraph.Dataset:
