@@ -33,6 +33,9 @@ def map_ob2(
     container_id: str | None = None,
 ) -> CredentialRecord:
     """Map an OB 2.0 assertion; ``linked`` holds already-fetched BadgeClass/Issuer documents."""
+    if set(assertion) <= {"id"}:
+        # A baked URL carries nothing else: the issuer's hosted copy, once fetched, is the badge.
+        assertion = _resolve(assertion.get("id"), linked) or assertion
     _check_is_ob2(assertion)
     badge = _resolve(assertion.get("badge"), linked)
     issuer_ref = badge.get("issuer")
