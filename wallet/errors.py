@@ -56,7 +56,7 @@ class FetchError(WalletError):
     http_status = 502
 
 
-class CredentialFormatError(WalletError):
+class CredentialFormatError(ValidationError):
     """Credential bytes cannot be read: the message names what is wrong."""
 
     code = "credential_format"

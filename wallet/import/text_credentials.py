@@ -7,16 +7,12 @@ from dataclasses import dataclass
 
 from wallet.envelope import CredentialFormat, Envelope
 from wallet.errors import CredentialFormatError
-from wallet.jsonvalues import JsonObject, JsonValue, parse_json
+from wallet.jsonvalues import JsonObject, JsonValue, parse_json, parse_json_object
+from wallet.verification.jades import decode_jades
+from wallet.verification.jose import split_compact
 from wallet.verification.sd_jwt import DisclosureError, parse_sd_jwt, reconstruct
 
-from .jws_text import (
-    is_compact_jws,
-    is_jades_json,
-    is_sd_jwt,
-    jades_payload,
-    split_compact_jws,
-)
+from .jws_text import MAX_SIGNED_TEXT_BYTES, is_compact_jws, is_jades_json, is_sd_jwt
 from .legacy_badges import legacy_version, upgrade_legacy_assertion
 
 _OB2_CONTEXT_MARKERS = ("w3id.org/openbadges/v2", "openbadgespec.org/v2")
@@ -60,7 +56,7 @@ def envelopes_from_text(text: str, origin: Origin, *, allow_url: bool = False) -
 def envelopes_from_json(document: JsonObject, origin: Origin) -> list[Envelope]:
     """Envelopes for one JSON document; a CLR yields itself and each credential inside it."""
     if is_jades_json(document):
-        credential = jades_payload(document)
+        credential = decode_jades(json.dumps(document))
         # The signed payload is a string member, so re-serialising the wrapper keeps it intact.
         secured = json.dumps(document, ensure_ascii=False)
         return [_envelope(CredentialFormat.ELM_JADES, origin, credential, secured)]
@@ -104,8 +100,9 @@ def _ob2_envelope(assertion: JsonObject, origin: Origin) -> Envelope:
 
 
 def _jws_envelopes(text: str, origin: Origin) -> list[Envelope]:
-    jws = split_compact_jws(text)
-    claims = jws.payload
+    if len(text) > MAX_SIGNED_TEXT_BYTES:
+        raise CredentialFormatError("the signed text is too large")
+    claims = parse_json_object(split_compact(text).payload)
     if _is_badge_assertion(claims):
         assertion = upgrade_legacy_assertion(claims) if legacy_version(claims) else claims
         return [_envelope(CredentialFormat.OB2_SIGNED, origin, assertion, text)]

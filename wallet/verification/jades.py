@@ -31,15 +31,14 @@ from wallet.verification.context import VerificationContext
 from wallet.verification.jose import (
     JADES_ALGORITHMS,
     algorithm_of,
-    b64url_decode,
     certificate_sha256,
     certificates_from_x5c,
-    check,
     leaf_key,
     proof_check,
     verify_signature,
 )
-from wallet.verification.report import Check, CheckStatus
+from wallet.verification.multibase import decode_base64url
+from wallet.verification.report import Check, CheckStatus, make_check
 
 # Header parameters a seal may list in ``crit``: RFC 7797's b64 and those JAdES defines.
 UNDERSTOOD_CRITICAL = frozenset(
@@ -71,15 +70,15 @@ def read_jades(document: str | bytes) -> JadesSeal:
     signature = entry.get("signature")
     if not isinstance(encoded, str) or not isinstance(signature, str):
         raise CredentialFormatError("the seal has no protected header or signature value")
-    protected = parse_json_object(b64url_decode(encoded))
+    protected = parse_json_object(decode_base64url(encoded))
     _check_critical(protected)
     unencoded = protected.get("b64") is False
     return JadesSeal(
         protected=protected,
         # RFC 7797: with b64 false the payload goes into the signing input as it stands.
         signing_input=encoded.encode("ascii") + b"." + payload.encode("utf-8"),
-        payload=payload.encode("utf-8") if unencoded else b64url_decode(payload),
-        signature=b64url_decode(signature),
+        payload=payload.encode("utf-8") if unencoded else decode_base64url(payload),
+        signature=decode_base64url(signature),
     )
 
 
@@ -96,7 +95,7 @@ def verify_jades(document: str | bytes, ctx: VerificationContext) -> list[Check]
         parse_json_object(seal.payload)
     except CredentialFormatError as error:
         return [
-            check(
+            make_check(
                 "format",
                 CheckStatus.FAILED,
                 "This is not a readable sealed European Digital Credential.",
@@ -110,7 +109,7 @@ def verify_jades(document: str | bytes, ctx: VerificationContext) -> list[Check]
         _check_thumbprint(seal.protected, certificates[0])
     except WalletError as error:
         return [
-            check(
+            make_check(
                 "key_resolution",
                 CheckStatus.FAILED,
                 "The seal does not carry a usable certificate.",
@@ -121,7 +120,7 @@ def verify_jades(document: str | bytes, ctx: VerificationContext) -> list[Check]
     subject = certificates[0].subject.rfc4514_string()
     valid = verify_signature(alg, seal.signing_input, seal.signature, key)
     return [
-        check(
+        make_check(
             "key_resolution",
             CheckStatus.PASSED,
             "The seal's certificate was read.",
@@ -190,7 +189,7 @@ def _trust(
     status: CheckStatus, reason: str, *, required: bool = True, detail: str | None = None
 ) -> Check:
     en, pl = _TRUST_MESSAGES[reason]
-    return check("trust", status, en, pl, required=required, detail=detail)
+    return make_check("trust", status, en, pl, required=required, detail=detail)
 
 
 def _check_critical(protected: JsonObject) -> None:

@@ -23,11 +23,15 @@ from wallet.fetching import Fetcher
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 from wallet.verification.dids import KeyResolutionError, resolve_verification_method
 from wallet.verification.keys import PublicKey
-from wallet.verification.report import Check, CheckStatus, Message
+from wallet.verification.multibase import decode_base64url, encode_base64url
+from wallet.verification.report import Check, CheckStatus, make_check
 
 # `none` and the HMAC family are never accepted: a credential must be signed by its issuer.
 JWT_ALGORITHMS = frozenset({"EdDSA", "ES256", "RS256"})
 JADES_ALGORITHMS = JWT_ALGORITHMS | {"PS256"}
+# Open Badges 2.0 signers also use the larger RSA/ECDSA hashes.
+OB2_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"})
+_VERIFIABLE = JADES_ALGORITHMS | OB2_ALGORITHMS
 
 MAX_CERTIFICATES = 10
 MAX_KEY_DOCUMENT_BYTES = 256 * 1024
@@ -64,47 +68,19 @@ class SigningKey:
     certificates: tuple[x509.Certificate, ...] = ()
 
 
-def check(
-    code: str,
-    status: CheckStatus,
-    en: str,
-    pl: str,
-    *,
-    required: bool = True,
-    detail: str | None = None,
-) -> Check:
-    """A check with its message in both UI languages."""
-    return Check(code, status, Message(en, pl), required, detail)
-
-
-def b64url_decode(text: str) -> bytes:
-    """Bytes of unpadded base64url text; ``CredentialFormatError`` when it is not base64url."""
-    if not text.isascii() or any(c in text for c in "+/= \n"):
-        raise CredentialFormatError("a JOSE segment is not base64url")
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError):
-        raise CredentialFormatError("a JOSE segment is not base64url") from None
-
-
-def b64url_encode(data: bytes) -> str:
-    """Unpadded base64url text of ``data``."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def split_compact(token: str) -> CompactJws:
-    """Split ``header.payload.signature``; refuse anything that is not a signed compact JWS."""
+    """Split ``header.payload.signature``; an empty signature is left for the checks to refuse."""
     parts = token.strip().split(".")
-    if len(parts) != 3 or not all(parts):
-        raise CredentialFormatError("a compact JWS has three non-empty parts")
-    header = parse_json_object(b64url_decode(parts[0]))
+    if len(parts) != 3 or not parts[0] or not parts[1]:
+        raise CredentialFormatError("a compact JWS has three parts: header.payload.signature")
+    header = parse_json_object(decode_base64url(parts[0]))
     if header.get("b64") is False:
         raise CredentialFormatError("an unencoded payload is not allowed in a compact JWT")
     return CompactJws(
         header=header,
-        payload=b64url_decode(parts[1]),
+        payload=decode_base64url(parts[1]),
         signing_input=f"{parts[0]}.{parts[1]}".encode("ascii"),
-        signature=b64url_decode(parts[2]),
+        signature=decode_base64url(parts[2]),
     )
 
 
@@ -118,7 +94,7 @@ def algorithm_of(header: JsonObject, allowed: Collection[str] = JWT_ALGORITHMS) 
 
 def verify_signature(alg: str, signing_input: bytes, signature: bytes, key: PublicKey) -> bool:
     """Whether ``signature`` over ``signing_input`` is valid for ``key`` under ``alg``."""
-    if alg not in JADES_ALGORITHMS:
+    if alg not in _VERIFIABLE:
         return False
     try:
         model = JWSRegistry.algorithms[alg]
@@ -180,7 +156,7 @@ def leaf_key(certificates: tuple[x509.Certificate, ...]) -> PublicKey:
 def certificate_sha256(certificate: x509.Certificate) -> str:
     """The base64url SHA-256 of a certificate's DER, as in the ``x5t#S256`` header."""
     der = certificate.public_bytes(Encoding.DER)
-    return b64url_encode(hashlib.sha256(der).digest())
+    return encode_base64url(hashlib.sha256(der).digest())
 
 
 def embedded_key(header: JsonObject) -> SigningKey | None:
@@ -196,14 +172,14 @@ def embedded_key(header: JsonObject) -> SigningKey | None:
 def proof_check(valid: bool, *, detail: str | None = None) -> Check:
     """The ``proof`` check for a signature that was (or was not) valid."""
     if valid:
-        return check(
+        return make_check(
             "proof",
             CheckStatus.PASSED,
             "The issuer's signature is valid.",
             "Podpis wystawcy jest prawidłowy.",
             detail=detail,
         )
-    return check(
+    return make_check(
         "proof",
         CheckStatus.FAILED,
         "The signature does not match: the credential was changed or not signed by this key.",
@@ -288,20 +264,20 @@ def issuer_binding_check(
     else:
         bound = None
     if bound is None:
-        return check(
+        return make_check(
             "issuer_binding",
             CheckStatus.SKIPPED,
             "The key travels inside the credential; nothing shows it belongs to the issuer.",
             "Klucz jest zapisany w samym poświadczeniu; nic nie wskazuje, że należy do wystawcy.",
         )
     if bound:
-        return check(
+        return make_check(
             "issuer_binding",
             CheckStatus.PASSED,
             "The signing key belongs to the issuer.",
             "Klucz podpisu należy do wystawcy.",
         )
-    return check(
+    return make_check(
         "issuer_binding",
         CheckStatus.FAILED,
         "The credential was signed with a key that does not belong to its issuer.",
@@ -325,14 +301,14 @@ def certificate_names_issuer(certificate: x509.Certificate, issuer: str) -> bool
 def key_resolution_failure(error: WalletError) -> Check:
     """``key_resolution`` for a key that could not be found: SKIPPED when out of reach."""
     if isinstance(error, FetchError):
-        return check(
+        return make_check(
             "key_resolution",
             CheckStatus.SKIPPED,
             "The issuer's key could not be fetched, so the signature cannot be checked now.",
             "Nie udało się pobrać klucza wystawcy, więc nie można teraz sprawdzić podpisu.",
             detail=error.message,
         )
-    return check(
+    return make_check(
         "key_resolution",
         CheckStatus.FAILED,
         "The issuer's key cannot be found or read.",
@@ -343,7 +319,7 @@ def key_resolution_failure(error: WalletError) -> Check:
 
 def key_resolution_success(key: SigningKey) -> Check:
     """``key_resolution`` for a key that was found."""
-    return check(
+    return make_check(
         "key_resolution",
         CheckStatus.PASSED,
         "The issuer's key was found.",

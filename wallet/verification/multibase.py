@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from wallet.errors import ValidationError
+from wallet.errors import CredentialFormatError, ValidationError
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {char: value for value, char in enumerate(_ALPHABET)}
@@ -55,12 +55,12 @@ def decode_multibase(text: str) -> bytes:
 
 
 def decode_base64url(text: str) -> bytes:
-    """Bytes of unpadded (or padded) base64url text; ``ValidationError`` when malformed."""
+    """Bytes of unpadded (or padded) base64url text; ``CredentialFormatError`` when malformed."""
     try:
         padded = text + "=" * (-len(text) % 4)
         return base64.b64decode(padded, altchars=b"-_", validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationError("value is not valid base64url") from None
+        raise CredentialFormatError("value is not valid base64url") from None
 
 
 def encode_base64url(data: bytes) -> str:

@@ -10,7 +10,7 @@ from wallet import importing
 from wallet.errors import CredentialFormatError, FetchError
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 from wallet.verification.context import VerificationContext
-from wallet.verification.report import Check, CheckStatus, Message
+from wallet.verification.report import Check, CheckStatus, make_check
 
 ACCEPT_JSON_LD = "application/ld+json, application/json;q=0.9"
 MAX_DOCUMENT_BYTES = 1024 * 1024
@@ -51,19 +51,6 @@ class Unavailable:
 
     url: str
     reason: str
-
-
-def make_check(
-    code: str,
-    status: CheckStatus,
-    en: str,
-    pl: str,
-    *,
-    required: bool = True,
-    detail: str | None = None,
-) -> Check:
-    """A check with its sentence in English and Polish."""
-    return Check(code, status, Message(en, pl), required, detail)
 
 
 def is_http_url(value: JsonValue) -> bool:

@@ -14,12 +14,11 @@ from wallet.verification.ob2_documents import (
     fetch_document,
     is_http_url,
     load_badge_documents,
-    make_check,
     schema_check,
     strings,
     unavailable_check,
 )
-from wallet.verification.report import Check, CheckStatus
+from wallet.verification.report import Check, CheckStatus, make_check
 
 # What an issuer may not change after award without the holder's copy becoming a different badge.
 _COMPARED = ("recipient", "badge", "issuedOn", "expires", "evidence", "narrative")

@@ -2,38 +2,28 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from wallet import importing
 from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 from wallet.verification.context import VerificationContext
+from wallet.verification.jose import OB2_ALGORITHMS, algorithm_of, split_compact, verify_signature
 from wallet.verification.ob2_documents import (
     BadgeDocuments,
     Unavailable,
     fetch_document,
     load_badge_documents,
-    make_check,
     schema_check,
     strings,
     unavailable_check,
 )
-from wallet.verification.report import Check, CheckStatus
+from wallet.verification.report import Check, CheckStatus, make_check
 
-_HASHES: dict[str, hashes.HashAlgorithm] = {
-    "256": hashes.SHA256(),
-    "384": hashes.SHA384(),
-    "512": hashes.SHA512(),
-}
 # RSA and ECDSA only: "none" and shared-secret HMACs can never prove who signed.
-_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"})
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 
 
@@ -78,45 +68,17 @@ def verify_signed(
 
 def split_signed(text: str) -> SignedText:
     """Decode a compact JWS whose payload is an OB assertion (legacy ones upgraded)."""
-    parts = text.strip().split(".")
-    if len(parts) != 3:
-        raise CredentialFormatError("the signature is not a compact JWS")
-    try:
-        header = parse_json_object(_b64url(parts[0]))
-        payload = parse_json_object(_b64url(parts[1]))
-        signature = _b64url(parts[2])
-    except (binascii.Error, ValueError):
-        raise CredentialFormatError("the JWS is not valid base64url") from None
-    alg = header.get("alg")
-    if not isinstance(alg, str) or alg not in _ALGORITHMS:
-        raise CredentialFormatError(f"the signature algorithm {alg!r} is not accepted")
+    jws = split_compact(text)
+    alg = algorithm_of(jws.header, OB2_ALGORITHMS)
+    payload = parse_json_object(jws.payload)
     if importing.legacy_version(payload) is not None:
         payload = importing.upgrade_legacy_assertion(payload)
-    signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
-    return SignedText(alg, signing_input, signature, payload)
+    return SignedText(alg, jws.signing_input, jws.signature, payload)
 
 
 def signature_valid(signed: SignedText, key: PublicKey) -> bool:
     """Whether the JWS signature verifies under ``key`` with the header's algorithm."""
-    digest = _HASHES[signed.alg[2:]]
-    try:
-        if signed.alg.startswith("ES") and isinstance(key, ec.EllipticCurvePublicKey):
-            half = len(signed.signature) // 2
-            r = int.from_bytes(signed.signature[:half], "big")
-            s = int.from_bytes(signed.signature[half:], "big")
-            key.verify(encode_dss_signature(r, s), signed.signing_input, ec.ECDSA(digest))
-            return True
-        if isinstance(key, rsa.RSAPublicKey) and signed.alg[:2] in ("RS", "PS"):
-            pad: padding.AsymmetricPadding = (
-                padding.PKCS1v15()
-                if signed.alg.startswith("RS")
-                else padding.PSS(padding.MGF1(digest), digest.digest_size)
-            )
-            key.verify(signed.signature, signed.signing_input, pad, digest)
-            return True
-    except (InvalidSignature, ValueError):
-        return False
-    return False
+    return verify_signature(signed.alg, signed.signing_input, signed.signature, key)
 
 
 def _key_checks(
@@ -239,12 +201,6 @@ def _listed_keys(published: JsonValue) -> set[str]:
 
 def _as_list(value: JsonValue) -> list[JsonValue]:
     return value if isinstance(value, list) else [value]
-
-
-def _b64url(part: str) -> bytes:
-    if not part.isascii() or any(c in part for c in "+/= \n"):
-        raise ValueError("not base64url")
-    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
 
 
 def _proof(status: CheckStatus, detail: str) -> Check:

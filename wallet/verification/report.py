@@ -51,6 +51,19 @@ class Check:
     detail: str | None = None
 
 
+def make_check(
+    code: str,
+    status: CheckStatus,
+    en: str,
+    pl: str,
+    *,
+    required: bool = True,
+    detail: str | None = None,
+) -> Check:
+    """A check with its sentence in English and Polish."""
+    return Check(code, status, Message(en, pl), required, detail)
+
+
 @dataclass(frozen=True)
 class Report:
     """The checks run on one credential, in the order they ran."""

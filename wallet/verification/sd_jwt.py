@@ -18,9 +18,6 @@ from wallet.verification.jose import (
     CompactJws,
     SigningKey,
     algorithm_of,
-    b64url_decode,
-    b64url_encode,
-    check,
     issuer_binding_check,
     key_from_jwk,
     key_from_jwks,
@@ -31,7 +28,8 @@ from wallet.verification.jose import (
     split_compact,
     verify_signature,
 )
-from wallet.verification.report import Check, CheckStatus
+from wallet.verification.multibase import decode_base64url, encode_base64url
+from wallet.verification.report import Check, CheckStatus, make_check
 
 ClaimPath = tuple[str | int, ...]
 
@@ -113,7 +111,7 @@ def hash_name(claims: JsonObject) -> str:
 
 def sd_digest(text: str, alg: str = "sha-256") -> str:
     """The base64url digest of ASCII ``text`` under an IANA hash name (``sha-256``)."""
-    return b64url_encode(hashlib.new(_HASHES[alg], text.encode("ascii")).digest())
+    return encode_base64url(hashlib.new(_HASHES[alg], text.encode("ascii")).digest())
 
 
 def reconstruct(sd_jwt: SdJwt) -> Reconstruction:
@@ -163,14 +161,14 @@ def disclosure_check(sd_jwt: SdJwt) -> tuple[JsonObject | None, Check]:
     try:
         claims = reconstruct(sd_jwt).claims
     except DisclosureError as error:
-        return None, check(
+        return None, make_check(
             "disclosure",
             CheckStatus.FAILED,
             "The revealed details do not match what the issuer signed.",
             "Ujawnione dane nie zgadzają się z tym, co podpisał wystawca.",
             detail=error.message,
         )
-    return claims, check(
+    return claims, make_check(
         "disclosure",
         CheckStatus.PASSED,
         f"All {len(sd_jwt.disclosures)} revealed details match what the issuer signed.",
@@ -240,7 +238,7 @@ class _Walk:
 
 
 def _decode_disclosure(encoded: str) -> Disclosure:
-    value = parse_json(b64url_decode(encoded))
+    value = parse_json(decode_base64url(encoded))
     if not isinstance(value, list) or len(value) not in (2, 3):
         raise CredentialFormatError("a disclosure is not a 2- or 3-element JSON array")
     salt = value[0]
@@ -274,7 +272,7 @@ def verify_sd_jwt_vc(
     except CredentialFormatError as error:
         return [_format_failed(error.message)]
     checks = [
-        check(
+        make_check(
             "format",
             CheckStatus.PASSED,
             "This is an SD-JWT verifiable credential.",
@@ -307,7 +305,7 @@ def key_binding_check(
 ) -> Check:
     """``key_binding``: the KB-JWT is signed by the ``cnf`` key and covers this presentation."""
     if sd_jwt.key_binding is None:
-        return check(
+        return make_check(
             "key_binding",
             CheckStatus.SKIPPED,
             "No proof of possession was attached; none is needed to keep a credential.",
@@ -316,13 +314,13 @@ def key_binding_check(
         )
     problem = _key_binding_problem(sd_jwt, claims or {}, audience, nonce)
     if problem is None:
-        return check(
+        return make_check(
             "key_binding",
             CheckStatus.PASSED,
             "The holder proved possession of the key the credential is bound to.",
             "Posiadacz udowodnił, że ma klucz, z którym związano poświadczenie.",
         )
-    return check(
+    return make_check(
         "key_binding",
         CheckStatus.FAILED,
         "The proof of possession does not match this credential or its holder key.",
@@ -411,7 +409,7 @@ def _binding_check(
     key: SigningKey, issuer: str | None, ctx: VerificationContext, web_scheme: str
 ) -> Check:
     if issuer is None:
-        return check(
+        return make_check(
             "issuer_binding",
             CheckStatus.SKIPPED,
             "The credential does not say who issued it.",
@@ -421,7 +419,7 @@ def _binding_check(
 
 
 def _format_failed(detail: str) -> Check:
-    return check(
+    return make_check(
         "format",
         CheckStatus.FAILED,
         "This is not a readable SD-JWT verifiable credential.",

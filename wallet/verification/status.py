@@ -8,8 +8,6 @@ proof leaves the status unknown, so the check is SKIPPED and required (verdict
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import zlib
 from collections.abc import Callable
@@ -18,8 +16,8 @@ from dataclasses import dataclass
 from wallet.errors import CredentialFormatError, FetchError, WalletError
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 from wallet.verification.context import VerificationContext
-from wallet.verification.jose import check
-from wallet.verification.report import Check, CheckStatus
+from wallet.verification.multibase import decode_base64url
+from wallet.verification.report import Check, CheckStatus, make_check
 from wallet.verification.vc_jwt import issuer_id, read_vc_jwt
 
 BITSTRING_ENTRY = "BitstringStatusListEntry"
@@ -63,7 +61,7 @@ def check_status(
     entries = credential.get("credentialStatus")
     if entries is None:
         return [
-            check(
+            make_check(
                 "revocation",
                 CheckStatus.SKIPPED,
                 "The issuer offers no way to revoke this credential.",
@@ -97,7 +95,7 @@ def _check_entry(
             return _revocation_list_status(entry, credential_id, issuer, ctx)
         raise StatusUnknownError(f"status method {kind!r} is not supported")
     except (StatusUnknownError, FetchError, CredentialFormatError) as error:
-        return check(
+        return make_check(
             "revocation",
             CheckStatus.SKIPPED,
             "Whether the issuer revoked this credential could not be checked now.",
@@ -152,10 +150,10 @@ def decode_encoded_list(value: JsonValue) -> bytes:
         raise StatusUnknownError("the list has no encodedList")
     text = value[1:] if value.startswith("u") else value
     try:
-        compressed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        compressed = decode_base64url(text)
         inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
         bits = inflater.decompress(compressed, MAX_LIST_BYTES)
-    except (binascii.Error, ValueError, zlib.error):
+    except (CredentialFormatError, zlib.error):
         raise StatusUnknownError("the list's encodedList cannot be decoded") from None
     if inflater.unconsumed_tail:
         raise StatusUnknownError("the status list is larger than this wallet accepts")
@@ -203,27 +201,27 @@ def _trust_list(
 
 def _purpose_check(purpose: str, value: int, entry: JsonObject) -> Check:
     if value == 0:
-        return check(
+        return make_check(
             "revocation",
             CheckStatus.PASSED,
             f"The issuer's status list shows no {purpose} of this credential.",
             f"Lista statusów wystawcy nie wykazuje zmiany statusu ({purpose}).",
         )
     if purpose == "revocation":
-        return check(
+        return make_check(
             "revocation",
             CheckStatus.FAILED,
             "The issuer has revoked this credential.",
             "Wystawca unieważnił to poświadczenie.",
         )
     if purpose == "suspension":
-        return check(
+        return make_check(
             "revocation",
             CheckStatus.FAILED,
             "The issuer has suspended this credential.",
             "Wystawca zawiesił to poświadczenie.",
         )
-    return check(
+    return make_check(
         "revocation",
         CheckStatus.WARNING,
         "The issuer has attached a status message to this credential.",

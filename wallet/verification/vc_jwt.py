@@ -14,7 +14,6 @@ from wallet.verification.jose import (
     MAX_KEY_DOCUMENT_BYTES,
     SigningKey,
     algorithm_of,
-    check,
     issuer_binding_check,
     key_from_jwk,
     key_from_jwks,
@@ -25,7 +24,7 @@ from wallet.verification.jose import (
     split_compact,
     verify_signature,
 )
-from wallet.verification.report import Check, CheckStatus
+from wallet.verification.report import Check, CheckStatus, make_check
 
 VCDM2_TYPES = frozenset({"vc+jwt", "vc+ld+json+jwt"})
 # JWT claim -> VCDM 1.1 property it stands for (RFC 7519 registered claims, VCDM 1.1 §6.3.1).
@@ -84,7 +83,7 @@ def verify_vc_jwt(
         alg = algorithm_of(decoded.header)
     except CredentialFormatError as error:
         return [
-            check(
+            make_check(
                 "format",
                 CheckStatus.FAILED,
                 "This is not a readable JWT-secured credential.",
@@ -93,7 +92,7 @@ def verify_vc_jwt(
             )
         ]
     checks = [
-        check(
+        make_check(
             "format",
             CheckStatus.PASSED,
             f"This is a JWT-secured credential (data model {decoded.version}).",
@@ -156,14 +155,14 @@ def _consistency_check(decoded: VcJwt) -> Check:
         if moment is not None and stated is not None and stated != moment:
             problems.append(f"{claim} differs from {_CLAIM_PROPERTIES[claim]}")
     if problems:
-        return check(
+        return make_check(
             "schema",
             CheckStatus.FAILED,
             "The signed JWT and the credential inside it disagree.",
             "Podpisany JWT i zawarte w nim poświadczenie są ze sobą sprzeczne.",
             detail="; ".join(problems),
         )
-    return check(
+    return make_check(
         "schema",
         CheckStatus.PASSED,
         "The signed JWT and the credential inside it agree.",
@@ -177,7 +176,7 @@ def _binding(
     iss = _text(decoded.claims.get("iss"))
     stated = issuer_id(decoded.credential.get("issuer"))
     if issuer is None or (iss is not None and stated is not None and iss != stated):
-        return check(
+        return make_check(
             "issuer_binding",
             CheckStatus.FAILED,
             "The JWT names a different issuer than the credential.",
