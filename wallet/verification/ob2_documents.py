@@ -160,3 +160,14 @@ def _missing(kind: str, document: JsonObject) -> list[str]:
     if types and not any(t in expected_types for t in types):
         absent.append(f"type {kind}")
     return [f"{kind}: {name}" for name in absent]
+
+
+def revoked_check(detail: str) -> Check:
+    """The ``revocation`` check of a badge its issuer has revoked."""
+    return make_check(
+        "revocation",
+        CheckStatus.FAILED,
+        "The issuer has revoked this badge.",
+        "Wystawca unieważnił tę odznakę.",
+        detail=detail,
+    )

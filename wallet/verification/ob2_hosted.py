@@ -14,6 +14,7 @@ from wallet.verification.ob2_documents import (
     fetch_document,
     is_http_url,
     load_badge_documents,
+    revoked_check,
     schema_check,
     strings,
     unavailable_check,
@@ -33,7 +34,7 @@ def verify_hosted(
         return [_no_address()], assertion
     retrieved = fetch_document(ctx, url)
     if retrieved.status == 410:
-        return [_revoked("HTTP 410 Gone")], assertion
+        return [revoked_check("HTTP 410 Gone")], assertion
     if retrieved.status != 200:
         return [
             unavailable_check("hosted_match", Unavailable(url, retrieved.problem or ""))
@@ -46,7 +47,7 @@ def verify_hosted(
     checks = [_match_check(assertion, hosted)]
     if hosted.get("revoked") is True:
         reason = hosted.get("revocationReason")
-        checks.append(_revoked(reason if isinstance(reason, str) else "revoked: true"))
+        checks.append(revoked_check(reason if isinstance(reason, str) else "revoked: true"))
         return checks, hosted
     checks.append(
         make_check(
@@ -150,15 +151,5 @@ def _mismatch(detail: str) -> Check:
         CheckStatus.FAILED,
         "The issuer's server publishes this badge differently from your copy.",
         "Serwer wystawcy publikuje tę odznakę inaczej niż w Twojej kopii.",
-        detail=detail,
-    )
-
-
-def _revoked(detail: str) -> Check:
-    return make_check(
-        "revocation",
-        CheckStatus.FAILED,
-        "The issuer has revoked this badge.",
-        "Wystawca unieważnił tę odznakę.",
         detail=detail,
     )

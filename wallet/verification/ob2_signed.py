@@ -17,6 +17,7 @@ from wallet.verification.ob2_documents import (
     Unavailable,
     fetch_document,
     load_badge_documents,
+    revoked_check,
     schema_check,
     strings,
     unavailable_check,
@@ -154,7 +155,7 @@ def _binding_check(keys: list[IssuerKey], listed: set[str], issuer_id: JsonValue
 
 def _revocation_check(assertion: JsonObject, issuer: JsonObject, ctx: VerificationContext) -> Check:
     if assertion.get("revoked") is True:
-        return _revoked("revoked: true")
+        return revoked_check("revoked: true")
     list_url = issuer.get("revocationList")
     if not isinstance(list_url, str):
         return make_check(
@@ -170,7 +171,7 @@ def _revocation_check(assertion: JsonObject, issuer: JsonObject, ctx: Verificati
     revoked = _revoked_ids(retrieved.document.get("revokedAssertions"))
     identifiers = {v for v in (assertion.get("id"), assertion.get("uid")) if isinstance(v, str)}
     if identifiers & revoked:
-        return _revoked(f"listed in {list_url}")
+        return revoked_check(f"listed in {list_url}")
     return make_check(
         "revocation",
         CheckStatus.PASSED,
@@ -229,13 +230,3 @@ def _key_resolution(status: CheckStatus, detail: str) -> Check:
         en = "The issuer's public key cannot be used to check the signature."
         pl = "Klucza publicznego wystawcy nie można użyć do sprawdzenia podpisu."
     return make_check("key_resolution", status, en, pl, detail=detail)
-
-
-def _revoked(detail: str) -> Check:
-    return make_check(
-        "revocation",
-        CheckStatus.FAILED,
-        "The issuer has revoked this badge.",
-        "Wystawca unieważnił tę odznakę.",
-        detail=detail,
-    )
