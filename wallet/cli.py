@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from wallet.config import Settings, data_dir_from, load_settings, write_secret_key
 from wallet.credentials import rederive_records
 from wallet.db import Database
-from wallet.errors import ConfigurationError
-from wallet.schema import upgrade_schema
+from wallet.errors import ConfigurationError, WalletError
+from wallet.mail import create_mailer
+from wallet.schema import ensure_schema_current, upgrade_schema
+from wallet.services import Services
+
+T = TypeVar("T")
 
 
 def settings_or_exit() -> Settings:
@@ -134,10 +140,47 @@ def verify_command(
     click.get_current_context().exit(0 if all_verified else 1)
 
 
+def _with_services(action: Callable[[Services], T]) -> T:
+    """Run ``action`` with the app's services outside a web request; errors become one line."""
+    settings = settings_or_exit()
+    database = Database.from_url(settings.database_url)
+    try:
+        ensure_schema_current(database.engine)
+        mailer = create_mailer(settings.smtp_url, settings.mail_sender, settings.mail_dir)
+        return action(Services(settings=settings, database=database, mailer=mailer))
+    except WalletError as error:
+        raise click.ClickException(error.message) from None
+    finally:
+        database.engine.dispose()
+
+
+@click.command("reverify", help="Re-check credentials whose status can change; notify holders.")
+@click.option("--user", "user_email", metavar="EMAIL", help="Only this account's credentials.")
+@click.option(
+    "--expiring-days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(0, 3650),
+    help="Warn about credentials that expire within this many days.",
+)
+def reverify_command(user_email: str | None, expiring_days: int) -> None:
+    from wallet.monitoring import reverify_all
+
+    summary = _with_services(
+        lambda services: reverify_all(
+            services, at=datetime.now(UTC), user_email=user_email, expiring_days=expiring_days
+        ),
+    )
+    click.echo(
+        f"Re-checked {summary.checked} credentials: {summary.changed} changed verdict, "
+        f"{summary.notices} new notices, {summary.mailed} holders mailed, {summary.errors} errors."
+    )
+
+
 @click.group(help="Plecak, an earner wallet for digital micro-credentials.")
 def main() -> None:
     """The ``wallet`` console script."""
 
 
-for _command in (db_group, init_command, serve_command, verify_command):
+for _command in (db_group, init_command, serve_command, verify_command, reverify_command):
     main.add_command(_command)
