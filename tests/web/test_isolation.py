@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import TEST_PASSWORD
 from tests.support.web import FormClient
 from wallet.identifiers import add_identifier, confirmation_token
-from wallet.models import Base, IdentifierKind, User
+from wallet.models import Base, IdentifierKind, Notice, NoticeKind, User
 
 # Endpoints that are public by design, or that only act on the caller's own session.
 PUBLIC_OR_SELF = {"static", "auth.login", "auth.register", "auth.logout", "main.set_language"}
@@ -40,9 +40,15 @@ def _owner_column(table: Table):  # type: ignore[no-untyped-def]
 
 def victim_arguments(app: Flask, session: Session, victim: User) -> dict[str, str]:
     identifier = add_identifier(session, victim, IdentifierKind.EMAIL, SECRET_VALUE)
+    notice = Notice(user_id=victim.id, kind=NoticeKind.EXPIRING, details={"title": SECRET_VALUE})
+    session.add(notice)
     session.commit()
     secret = app.extensions["wallet"].settings.secret_key
-    return {"identifier_id": str(identifier.id), "token": confirmation_token(secret, identifier)}
+    return {
+        "identifier_id": str(identifier.id),
+        "token": confirmation_token(secret, identifier),
+        "notice_id": str(notice.id),
+    }
 
 
 def test_every_url_rule_as_the_wrong_user_reveals_and_changes_nothing(
