@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from tests.support.jose_issuer import (
 )
 from tests.support.ob2_issuer import OB2_CONTEXT, bake_png, make_issuer
 from tests.support.samples import load_sample
-from wallet.cli import main
+from wallet.cli import main, verify_command
 
 AT = "2026-06-01"
 JCS = "eddsa-jcs-2022"
@@ -189,6 +190,11 @@ def test_verify_bad_option_is_usage_error_exit_two(
     args: list[str], issuer: TestIssuer, tmp_path: Path
 ) -> None:
     assert verify(*args, write(tmp_path, "c.json", ob3(issuer))).exit_code == 2
+
+
+def test_verify_is_a_flask_command_too() -> None:
+    [found] = [e for e in entry_points(group="flask.commands") if e.name == "verify"]
+    assert found.load() is verify_command
 
 
 def test_verify_without_sources_is_usage_error_exit_two() -> None:

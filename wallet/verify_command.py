@@ -168,9 +168,9 @@ def result_to_text(result: SourceResult, language: str = "en") -> str:
     lines.append(f"  verdict:    {result.report.verdict.value.upper()}")
     for check in result.report.checks:
         status = check.status.value
-        lines.append(f"  {status:8} {check.code:16} {check.message.in_language(language)}")
+        lines.append(f"  {status:8} {check.code:18} {check.message.in_language(language)}")
         if check.detail and check.status is not CheckStatus.PASSED:
-            lines.append(f"  {'':8} {'':16} ({check.detail})")
+            lines.append(f"  {'':8} {'':18} ({check.detail})")
     return "\n".join(lines)
 
 
