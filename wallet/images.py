@@ -17,6 +17,7 @@ from wallet.accounts import user_files_dir
 from wallet.errors import N_, FetchError, WalletError
 from wallet.fetching import Fetcher
 from wallet.models import Credential
+from wallet.records import record_from_json
 
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 16_000_000
@@ -128,7 +129,7 @@ def fetch_image(fetcher: Fetcher, url: str) -> BadgeImage:
 
 
 def credential_image(
-    credential: Credential, image_url: str | None, *, fetcher: Fetcher, files_dir: Path
+    credential: Credential, *, fetcher: Fetcher, files_dir: Path
 ) -> BadgeImage | None:
     """The credential's badge image, or ``None`` when it has none or it was refused.
 
@@ -140,6 +141,7 @@ def credential_image(
             return validate_image(credential.raw, credential.media_type)
         except ImageError:
             pass
+    image_url = record_from_json(credential.record).image_url
     if not image_url:
         return None
     if image_url.startswith("data:"):

@@ -378,3 +378,55 @@ def skills_overview(session: Session, user_id: int) -> list[SkillEntry]:
                 entry = SkillEntry(entry.uri, label, entry.framework, (*entry.credentials, ref))
             found[skill.uri] = entry
     return sorted(found.values(), key=lambda e: ((e.label.get() or e.uri).lower(), e.uri))
+
+
+def file_credential(
+    session: Session,
+    user_id: int,
+    credential_id: int,
+    *,
+    collection_id: int | None = None,
+    new_name: str | None = None,
+) -> Collection:
+    """Put a credential in a collection: an existing one, or a new one named ``new_name``."""
+    if new_name and new_name.strip():
+        collection = create_collection(session, user_id, new_name)
+    elif collection_id is not None:
+        collection = get_collection(session, user_id, collection_id)
+    else:
+        raise ValidationError(N_("Choose a collection or name a new one."), code="collection")
+    add_to_collection(session, user_id, collection.id, credential_id)
+    return collection
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    """Counts for the start page, and the latest credentials."""
+
+    total: int
+    verified: int
+    failed: int
+    unverifiable: int
+    hidden: int
+    latest: tuple[Credential, ...]
+
+
+def summarise(session: Session, user_id: int, latest: int = 3) -> PortfolioSummary:
+    """How many credentials the user has, by verdict, and the ``latest`` visible ones."""
+    rows = session.execute(
+        select(Credential.verdict, Credential.hidden, func.count())
+        .where(Credential.user_id == user_id)
+        .group_by(Credential.verdict, Credential.hidden)
+    ).all()
+    by_verdict = dict.fromkeys(Verdict, 0)
+    for verdict, _hidden, count in rows:
+        by_verdict[verdict] += count
+    recent = list_credentials(session, user_id, ListQuery())[:latest]
+    return PortfolioSummary(
+        total=sum(by_verdict.values()),
+        verified=by_verdict[Verdict.VERIFIED],
+        failed=by_verdict[Verdict.FAILED],
+        unverifiable=by_verdict[Verdict.UNVERIFIABLE],
+        hidden=sum(count for _verdict, hidden, count in rows if hidden),
+        latest=tuple(recent),
+    )

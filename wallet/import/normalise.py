@@ -36,6 +36,9 @@ def normalise(
     record_format = envelope.format
     payload = envelope.payload
     container = linked.get(envelope.container) if envelope.container else None
+    if container is not None:
+        # A CLR secured as a VC-JWT keeps its credential (and its id, as jti) in the claims.
+        container = _unwrap_jwt_claims(container)
     container_id = (jf.ref_id(container.get("id")) if container else None) or envelope.container
     record = _map(envelope.format, record_format, payload, linked, container_id)
     if container is not None and record.stackability is None:
@@ -59,7 +62,7 @@ def _map(
     if kind in (CredentialFormat.ELM_JSONLD, CredentialFormat.ELM_JADES):
         return map_elm(payload, record_format, container_id)
     if kind is CredentialFormat.CLR2:
-        return map_clr(payload, record_format, container_id)
+        return map_clr(_unwrap_jwt_claims(payload), record_format, container_id)
     credential = _unwrap_jwt_claims(payload)
     types = jf.types_of(credential)
     # A VC secured by a proof or a JWT may be any kind: the types say which mapper fits.
