@@ -105,7 +105,7 @@ def verify_bytes(data: bytes, source: str, ctx: VerificationContext) -> list[Sou
     if not found:
         return [failure(source, CredentialFormatError.code, "no credential was found in it")]
     containers = {
-        item.source: _clr_credential(item.payload)
+        item.source: item.payload
         for item in found
         if isinstance(item, Envelope) and item.format is CredentialFormat.CLR2
     }
@@ -194,12 +194,6 @@ def _read_source(source: str, fetcher: Fetcher) -> bytes:
         raise WalletError(
             f"cannot read {source}: {error.strerror}", code=_UNREADABLE_FILE
         ) from None
-
-
-def _clr_credential(payload: JsonObject) -> JsonObject:
-    """A CLR's credential: a VC-JWT CLR keeps it in the ``vc`` claim."""
-    inner = payload.get("vc")
-    return inner if isinstance(inner, dict) else payload
 
 
 def _failed_check(code: str, message: str) -> Check:

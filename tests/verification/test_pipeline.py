@@ -328,18 +328,33 @@ def nested(kit: Kit, part: str) -> JsonObject:
     return ob3(kit, JCS, id=f"urn:uuid:{part}", name=part, credentialSubject=subject)
 
 
-def clr(kit: Kit, credentials: list[JsonObject]) -> bytes:
+def clr_document(issuer: str, credentials: list[JsonObject]) -> JsonObject:
     document = load_sample("clr2_two_credentials")
-    document["issuer"] = {"id": kit.di.did, "type": ["Profile"], "name": "Politechnika"}
+    document["issuer"] = {"id": issuer, "type": ["Profile"], "name": "Politechnika"}
     subject = document["credentialSubject"]
     assert isinstance(subject, dict)
     subject["id"] = SUBJECT
     subject["verifiableCredential"] = credentials  # type: ignore[assignment]
-    return text(kit.di.sign(document, RDFC))
+    return document
 
 
-def test_pipeline_clr_and_each_nested_credential_are_verified(kit: Kit) -> None:
-    outcomes = run_pipeline(clr(kit, [nested(kit, p) for p in PARTS]), context(), "clr.json")
+def clr(kit: Kit, credentials: list[JsonObject]) -> bytes:
+    return text(kit.di.sign(clr_document(kit.di.did, credentials), RDFC))
+
+
+def clr_jwt(kit: Kit, credentials: list[JsonObject]) -> bytes:
+    """A VCDM 1.1-style VC-JWT CLR: the credential in ``vc``, its id in ``jti``."""
+    key = new_key("EdDSA")
+    document = clr_document(did_jwk(key), credentials)
+    claims = {"iss": did_jwk(key), "jti": document.pop("id"), "sub": SUBJECT, "vc": document}
+    return text(sign_compact({"typ": "JWT", "kid": did_jwk(key) + "#0"}, claims, key))
+
+
+@pytest.mark.parametrize("secure", [clr, clr_jwt], ids=["data-integrity", "vc-jwt"])
+def test_pipeline_clr_and_each_nested_credential_are_verified(
+    secure: Callable[[Kit, list[JsonObject]], bytes], kit: Kit
+) -> None:
+    outcomes = run_pipeline(secure(kit, [nested(kit, p) for p in PARTS]), context(), "clr.json")
     assert [o.envelope.format for o in outcomes] == [
         F.CLR2,
         F.VC_DATA_INTEGRITY,
