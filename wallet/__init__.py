@@ -10,6 +10,7 @@ from flask import Flask
 from wallet.config import Settings, load_settings
 from wallet.db import Database
 from wallet.extensions import init_extensions
+from wallet.job_runner import JobRunner
 from wallet.mail import create_mailer
 from wallet.routes import register_routes
 from wallet.schema import ensure_schema_current
@@ -36,6 +37,8 @@ def create_app(
         database=database,
         mailer=create_mailer(settings.smtp_url, settings.mail_sender, settings.mail_dir),
     )
+    # The worker thread starts on the first job, not here: creating an app starts nothing.
+    app.extensions["wallet_jobs"] = JobRunner(app.extensions["wallet"])
     init_extensions(app)
     init_security(app, secure_cookies=settings.secure_cookies)
     register_routes(app)

@@ -1,0 +1,394 @@
+"""Import jobs: uploads stored in the database, claimed atomically and run item by item."""
+
+from __future__ import annotations
+
+import logging
+import struct
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, undefer
+
+from wallet import importing
+from wallet.credentials import ImportResult, import_envelope
+from wallet.envelope import CredentialFormat, EntryFailure, Envelope
+from wallet.errors import N_, NotFoundError, ValidationError, WalletError
+from wallet.jsonvalues import JsonObject
+from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState
+from wallet.models.base import utcnow
+from wallet.verification.context import VerificationContext
+from wallet.verification.report import Verdict
+
+logger = logging.getLogger(__name__)
+
+SessionFactory = Callable[[], Session]
+ContextFactory = Callable[[Session, int], VerificationContext]
+Clock = Callable[[], datetime]
+
+# A worker that has held a job this long without finishing is presumed dead.
+STALE_AFTER = timedelta(minutes=15)
+MAX_PARTS = 100
+_MAGIC = b"PLECAK-UPLOAD-1\n"
+_HEADER = struct.Struct(">HQ")
+_ZIP_PREFIX = b"PK"
+INTERNAL_FAILURE = N_("This item could not be imported because of an error on our side.")
+
+
+@dataclass(frozen=True)
+class UploadPart:
+    """One file (or pasted text, or fetched document) of an upload, and what to call it."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ItemProgress:
+    """One item's outcome as the job page shows it."""
+
+    position: int
+    source: str
+    outcome: ItemOutcome
+    message: str | None
+    credential_id: int | None
+    title: str | None
+    verdict: Verdict | None
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    """Where a job is, with every item finished so far."""
+
+    id: int
+    source: str
+    state: JobState
+    processed: int
+    total: int
+    error: str | None
+    created_at: datetime
+    items: tuple[ItemProgress, ...]
+
+    @property
+    def finished(self) -> bool:
+        """True once the job will change no more."""
+        return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """Progress as a whole percentage (100 once finished)."""
+        if self.finished:
+            return 100
+        return self.processed * 100 // self.total if self.total else 0
+
+    def count(self, outcome: ItemOutcome) -> int:
+        """How many items ended with ``outcome``."""
+        return sum(1 for item in self.items if item.outcome is outcome)
+
+
+def encode_parts(parts: Sequence[UploadPart]) -> bytes:
+    """Pack the parts of an upload into one job payload."""
+    chunks = [_MAGIC]
+    for part in parts:
+        name = part.name.encode("utf-8")[:500]
+        chunks += [_HEADER.pack(len(name), len(part.data)), name, part.data]
+    return b"".join(chunks)
+
+
+def decode_parts(payload: bytes) -> list[UploadPart]:
+    """The parts ``encode_parts`` packed; ``ValueError`` if the payload is not one."""
+    if not payload.startswith(_MAGIC):
+        raise ValueError("not an upload payload")
+    parts, offset = [], len(_MAGIC)
+    while offset < len(payload):
+        name_length, data_length = _HEADER.unpack_from(payload, offset)
+        offset += _HEADER.size
+        name = payload[offset : offset + name_length].decode("utf-8", errors="replace")
+        offset += name_length
+        data = payload[offset : offset + data_length]
+        if len(data) != data_length:
+            raise ValueError("a truncated upload payload")
+        offset += data_length
+        parts.append(UploadPart(name, data))
+    return parts
+
+
+def runs_in_background(parts: Sequence[UploadPart]) -> bool:
+    """Archives and multi-file uploads go to the job runner; one small file imports at once."""
+    return len(parts) > 1 or any(part.data.startswith(_ZIP_PREFIX) for part in parts)
+
+
+def create_job(session: Session, user_id: int, parts: Sequence[UploadPart]) -> ImportJob:
+    """Queue an upload for import; the caller commits."""
+    if not parts:
+        raise ValidationError(N_("Choose at least one file to import."))
+    if len(parts) > MAX_PARTS:
+        raise ValidationError(
+            N_("Too many files at once: choose at most 100, or put them in a ZIP.")
+        )
+    job = ImportJob(
+        user_id=user_id,
+        source=", ".join(part.name for part in parts)[:500],
+        payload=encode_parts(parts),
+        state=JobState.QUEUED,
+        total=0,
+        processed=0,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+def get_job(session: Session, user_id: int, job_id: int) -> ImportJob:
+    """One of the user's jobs; ``NotFoundError`` for anyone else's."""
+    job = session.get(ImportJob, job_id)
+    if job is None or job.user_id != user_id:
+        raise NotFoundError(N_("No such import."))
+    return job
+
+
+def job_progress(session: Session, user_id: int, job_id: int) -> JobProgress:
+    """The job's state and finished items, for its page and its JSON."""
+    job = get_job(session, user_id, job_id)
+    rows = session.execute(
+        select(ImportItem, Credential.title, Credential.verdict)
+        .outerjoin(Credential, Credential.id == ImportItem.credential_id)
+        .where(ImportItem.job_id == job.id)
+        .order_by(ImportItem.position)
+    )
+    items = tuple(
+        ItemProgress(
+            item.position,
+            item.source,
+            item.outcome,
+            item.message,
+            item.credential_id,
+            title or None,
+            verdict,
+        )
+        for item, title, verdict in rows
+    )
+    return JobProgress(
+        job.id,
+        job.source,
+        job.state,
+        job.processed,
+        job.total,
+        job.error,
+        job.created_at,
+        items,
+    )
+
+
+def recent_jobs(session: Session, user_id: int, limit: int = 10) -> list[ImportJob]:
+    """The user's latest imports, newest first."""
+    query = (
+        select(ImportJob)
+        .where(ImportJob.user_id == user_id)
+        .order_by(ImportJob.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def has_unfinished_jobs(session: Session) -> bool:
+    """Whether any job, anyone's, is queued or running."""
+    query = select(ImportJob.id).where(ImportJob.state.in_((JobState.QUEUED, JobState.RUNNING)))
+    return session.scalar(query.limit(1)) is not None
+
+
+def reclaim_stale_jobs(
+    session: Session, now: datetime, stale_after: timedelta = STALE_AFTER
+) -> int:
+    """Queue again the jobs a dead worker left running; returns how many. The caller commits."""
+    statement = (
+        update(ImportJob)
+        .where(ImportJob.state == JobState.RUNNING, ImportJob.started_at < now - stale_after)
+        .values(state=JobState.QUEUED)
+    )
+    return session.connection().execute(statement).rowcount
+
+
+def claim_job(session: Session, job_id: int, now: datetime) -> datetime | None:
+    """Take a queued job for this worker; the claim time is the token later writes must match."""
+    statement = (
+        update(ImportJob)
+        .where(ImportJob.id == job_id, ImportJob.state == JobState.QUEUED)
+        .values(state=JobState.RUNNING, started_at=now)
+    )
+    claimed = session.connection().execute(statement).rowcount == 1
+    session.commit()
+    return now if claimed else None
+
+
+def run_pending_jobs(
+    sessions: SessionFactory,
+    context_for: ContextFactory,
+    *,
+    clock: Clock = utcnow,
+    stale_after: timedelta = STALE_AFTER,
+) -> int:
+    """Run queued jobs (and reclaimed stale ones) until none is left; returns how many ran."""
+    with sessions() as session:
+        reclaim_stale_jobs(session, clock(), stale_after)
+        session.commit()
+    ran = 0
+    while True:
+        with sessions() as session:
+            query = select(ImportJob.id).where(ImportJob.state == JobState.QUEUED)
+            job_id = session.scalar(query.order_by(ImportJob.id).limit(1))
+        if job_id is None:
+            return ran
+        ran += run_job(sessions, job_id, context_for, clock=clock)
+
+
+def run_job(
+    sessions: SessionFactory, job_id: int, context_for: ContextFactory, *, clock: Clock = utcnow
+) -> bool:
+    """Claim and run one job, committing after each item; False if another worker has it."""
+    with sessions() as session:
+        token = claim_job(session, job_id, clock())
+        if token is None:
+            return False
+        try:
+            _run_claimed(session, job_id, token, context_for, clock)
+        except Exception:  # The job's outermost boundary: record the failure, keep the worker.
+            logger.exception("import job %s failed", job_id)
+            session.rollback()
+            _end_job(session, job_id, token, clock(), error=INTERNAL_FAILURE)
+    return True
+
+
+def _run_claimed(
+    session: Session, job_id: int, token: datetime, context_for: ContextFactory, clock: Clock
+) -> None:
+    job = session.scalars(
+        select(ImportJob).options(undefer(ImportJob.payload)).where(ImportJob.id == job_id)
+    ).one()
+    items = read_payload(job.payload or b"")
+    user_id, start = job.user_id, job.processed
+    if not _fenced(session, job_id, token, start, total=len(items)):
+        return
+    session.commit()
+    ctx = context_for(session, user_id)
+    containers = {
+        item.source: item.payload
+        for item in items
+        if isinstance(item, Envelope) and item.format is CredentialFormat.CLR2
+    }
+    stored_ids = _stored_ids(session, job_id)
+    for position in range(start, len(items)):
+        # Touching the job row first checks the claim and opens the item's transaction, so the
+        # credential's savepoint nests inside it (pysqlite commits a savepoint opened outside one).
+        if not _fenced(session, job_id, token, position, processed=position):
+            session.rollback()
+            return
+        result = _import_item(session, user_id, items[position], ctx, containers, stored_ids)
+        if not _fenced(session, job_id, token, position, processed=position + 1):
+            session.rollback()
+            return
+        session.add(_item_row(job_id, user_id, position, result))
+        session.commit()
+        if result.credential_id is not None:
+            stored_ids[result.source] = result.credential_id
+    _end_job(session, job_id, token, clock())
+
+
+def read_payload(payload: bytes) -> list[Envelope | EntryFailure]:
+    """Every item of an upload in a stable order; an unreadable file becomes a failed item."""
+    items: list[Envelope | EntryFailure] = []
+    for part in decode_parts(payload):
+        try:
+            items.extend(importing.read_any(part.data, part.name))
+        except WalletError as error:
+            items.append(EntryFailure(part.name, error.code, error.message))
+        except UnicodeDecodeError:
+            items.append(EntryFailure(part.name, "credential_format", N_("text that is not UTF-8")))
+    return items
+
+
+def _import_item(
+    session: Session,
+    user_id: int,
+    item: Envelope | EntryFailure,
+    ctx: VerificationContext,
+    containers: dict[str, JsonObject],
+    stored_ids: dict[str, int],
+) -> ImportResult:
+    if isinstance(item, EntryFailure):
+        return ImportResult(
+            item.source, ItemOutcome.FAILED, error_code=item.error_code, message=item.message
+        )
+    try:
+        return import_envelope(session, user_id, item, ctx, containers, stored_ids)
+    except WalletError as error:
+        session.rollback()
+        return ImportResult(
+            item.source, ItemOutcome.FAILED, error_code=error.code, message=error.message
+        )
+    except Exception:  # One broken item must never stop the others; it is logged and reported.
+        logger.exception("importing %s failed", item.source)
+        session.rollback()
+        return ImportResult(
+            item.source, ItemOutcome.FAILED, error_code="internal", message=INTERNAL_FAILURE
+        )
+
+
+def _fenced(session: Session, job_id: int, token: datetime, at: int, **values: int) -> bool:
+    """Write progress only while this worker still holds the job at the expected position."""
+    statement = (
+        update(ImportJob)
+        .where(
+            ImportJob.id == job_id,
+            ImportJob.state == JobState.RUNNING,
+            ImportJob.started_at == token,
+            ImportJob.processed == at,
+        )
+        .values(**values)
+    )
+    return session.connection().execute(statement).rowcount == 1
+
+
+def _end_job(
+    session: Session, job_id: int, token: datetime, now: datetime, error: str | None = None
+) -> None:
+    statement = (
+        update(ImportJob)
+        .where(
+            ImportJob.id == job_id,
+            ImportJob.state == JobState.RUNNING,
+            ImportJob.started_at == token,
+        )
+        .values(
+            state=JobState.FAILED if error else JobState.DONE,
+            finished_at=now,
+            payload=None,
+            error=error,
+        )
+    )
+    session.connection().execute(statement)
+    session.commit()
+
+
+def _stored_ids(session: Session, job_id: int) -> dict[str, int]:
+    """What earlier items of a resumed job stored, so nested credentials find their CLR."""
+    rows = session.execute(
+        select(ImportItem.source, ImportItem.credential_id).where(
+            ImportItem.job_id == job_id,
+            ImportItem.credential_id.is_not(None),
+        )
+    )
+    return {source: credential_id for source, credential_id in rows if credential_id is not None}
+
+
+def _item_row(job_id: int, user_id: int, position: int, result: ImportResult) -> ImportItem:
+    return ImportItem(
+        job_id=job_id,
+        user_id=user_id,
+        position=position,
+        source=result.source[:500],
+        outcome=result.outcome,
+        message=result.message,
+        credential_id=result.credential_id,
+    )
