@@ -14,6 +14,7 @@ from wallet.errors import ConfigurationError
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 MIN_SECRET_LENGTH = 32
 LANGUAGES = ("pl", "en")
+SEARCH_BACKENDS = ("whoosh", "postgres")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Settings:
     trust_anchors_dir: Path | None = None
     testing: bool = False
     confirm_max_age_seconds: int = 2 * 24 * 3600
+    search_backend: str = "whoosh"
 
     @property
     def mail_dir(self) -> Path:
@@ -44,6 +46,11 @@ class Settings:
     def contexts_dir(self) -> Path:
         """JSON-LD contexts fetched from issuers, pinned by hash."""
         return self.data_dir / "contexts"
+
+    @property
+    def search_dir(self) -> Path:
+        """The Whoosh search index."""
+        return self.data_dir / "search"
 
     @property
     def files_dir(self) -> Path:
@@ -73,6 +80,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         trust_anchors_dir=_folder(env, "WALLET_TRUST_ANCHORS"),
         testing=testing,
         confirm_max_age_seconds=_integer(env, "WALLET_CONFIRM_MAX_AGE", 2 * 24 * 3600),
+        search_backend=env.get("WALLET_SEARCH_BACKEND") or "whoosh",
     )
     settings = replace(settings, **overrides)  # type: ignore[arg-type]
     validate_settings(settings)
@@ -103,6 +111,10 @@ def validate_settings(settings: Settings) -> None:
             raise ConfigurationError("WALLET_SMTP_URL must look like smtp://user:pass@host:587")
     if urlsplit(settings.ratelimit_storage_url).scheme not in ("memory", "redis", "rediss"):
         raise ConfigurationError("WALLET_RATELIMIT_STORAGE_URL must be memory:// or redis://…")
+    if settings.search_backend not in SEARCH_BACKENDS:
+        raise ConfigurationError("WALLET_SEARCH_BACKEND must be whoosh or postgres")
+    if settings.search_backend == "postgres" and scheme not in ("postgresql", "postgres"):
+        raise ConfigurationError("WALLET_SEARCH_BACKEND=postgres needs a postgresql:// database")
 
 
 def write_secret_key(data_dir: Path) -> Path:

@@ -9,6 +9,8 @@ from wallet.config import Settings
 from wallet.db import Database
 from wallet.fetching import Fetcher, SafeFetcher
 from wallet.mail import Mailer
+from wallet.search import SearchIndex
+from wallet.search.indexing import indexed_search
 from wallet.verification.context import VerificationContext
 from wallet.verification.jsonld import ContextStore, FileContextStore
 from wallet.verification.trust import read_trust_anchors
@@ -24,11 +26,15 @@ class Services:
     fetcher: Fetcher = field(init=False)
     context_store: ContextStore = field(init=False)
     trust_anchors: tuple[bytes, ...] = field(init=False)
+    search_index: SearchIndex = field(init=False)
 
     def __post_init__(self) -> None:
         self.fetcher = SafeFetcher(allow_loopback=self.settings.allow_loopback_fetch)
         self.context_store = FileContextStore(self.settings.contexts_dir)
         self.trust_anchors = read_trust_anchors(self.settings.trust_anchors_dir)
+        self.search_index = indexed_search(
+            self.settings.search_backend, self.settings.search_dir, self.database.sessions
+        )
 
     def verification_context(self, recipients: frozenset[str], at: datetime) -> VerificationContext:
         """Inputs for verifying a holder's credentials at instant ``at``."""
