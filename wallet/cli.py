@@ -16,6 +16,7 @@ from wallet.errors import ConfigurationError, WalletError
 from wallet.mail import create_mailer
 from wallet.schema import ensure_schema_current, upgrade_schema
 from wallet.services import Services
+from wallet.verification.trust import read_certificate
 
 T = TypeVar("T")
 
@@ -119,7 +120,7 @@ def verify_command(
 
     try:
         at = service.parse_instant(at_text) if at_text else datetime.now(UTC)
-        anchors = tuple(service.read_trust_anchor(path) for path in trust_anchors)
+        anchors = tuple(read_certificate(path) for path in trust_anchors)
         fetcher = service.make_fetcher(documents, offline=offline, allow_loopback=allow_loopback)
     except (ValidationError, FetchError) as error:
         raise click.UsageError(error.message) from None

@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
-
 from wallet import importing
 from wallet.envelope import CredentialFormat, EntryFailure, Envelope
 from wallet.errors import CredentialFormatError, FetchError, ValidationError, WalletError
@@ -69,20 +66,6 @@ def parse_instant(text: str) -> datetime:
     except ValueError:
         raise ValidationError(f"{text!r} is not an ISO 8601 date or date-time") from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
-
-
-def read_trust_anchor(path: Path) -> bytes:
-    """The DER bytes of the certificate in ``path`` (PEM or DER); ``ValidationError`` if not."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ValidationError(f"cannot read {path}: {error.strerror}") from None
-    try:
-        if b"-----BEGIN" in data:
-            return x509.load_pem_x509_certificate(data).public_bytes(Encoding.DER)
-        return x509.load_der_x509_certificate(data).public_bytes(Encoding.DER)
-    except ValueError:
-        raise ValidationError(f"{path} is not a PEM or DER certificate") from None
 
 
 def verify_sources(sources: Sequence[str], ctx: VerificationContext) -> Iterator[SourceResult]:
