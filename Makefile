@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TRANSLATIONS := wallet/translations
 
-.PHONY: run test lint typecheck pytest translations compile-translations clean
+.PHONY: run demo test lint typecheck pytest translations compile-translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ compile-translations: $(STAMP)
 run: $(STAMP) compile-translations
 	$(BIN)/wallet init
 	$(BIN)/wallet serve
+
+# A demo account with a verified sample portfolio; prints how to log in, changes nothing on reruns.
+demo: $(STAMP)
+	$(BIN)/wallet init
+	$(BIN)/wallet demo
 
 test: $(STAMP) compile-translations
 	$(BIN)/ruff check .

@@ -178,10 +178,29 @@ def reverify_command(user_email: str | None, expiring_days: int) -> None:
     )
 
 
+@click.command("demo", help="Create a demo account with a verified sample portfolio (once).")
+def demo_command() -> None:
+    from wallet.demo import run_demo
+
+    account = _with_services(lambda services: run_demo(services.database, datetime.now(UTC)))
+    if account.created:
+        click.echo(f"Demo account created with {len(account.results)} credentials.")
+    else:
+        click.echo("The demo account already exists; nothing was changed.")
+    click.echo(f"Log in as {account.email} with the password {account.password}")
+
+
 @click.group(help="Plecak, an earner wallet for digital micro-credentials.")
 def main() -> None:
     """The ``wallet`` console script."""
 
 
-for _command in (db_group, init_command, serve_command, verify_command, reverify_command):
+for _command in (
+    db_group,
+    init_command,
+    serve_command,
+    verify_command,
+    reverify_command,
+    demo_command,
+):
     main.add_command(_command)

@@ -1,0 +1,93 @@
+"""``wallet demo``: a demo account holding a real, verified Polish/English portfolio.
+
+The credentials are issued at demo time by the demo issuer with fresh keys and imported through
+the ordinary import service, so they are stored verbatim and verified like any upload. Nothing
+is fetched from the network; running the demo again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wallet.accounts import register_user
+from wallet.credentials import ImportResult, import_bytes
+from wallet.db import Database
+from wallet.demo_edc import research_data_credential
+from wallet.demo_portfolio import (
+    DemoIssuers,
+    data_analyst_clr,
+    digital_content,
+    digital_safety,
+    eudi_learning_credential,
+    sql_jwt,
+)
+from wallet.errors import FetchError
+from wallet.fetching import Fetched
+from wallet.models import HolderIdentifier, IdentifierKind, User
+from wallet.verification.context import VerificationContext
+
+DEMO_EMAIL = "demo@plecak.example"
+# A fixed, published password: the demo account holds nothing private and must be re-enterable.
+DEMO_PASSWORD = "plecak-demo-2026"  # noqa: S105
+DEMO_NAME = "Maria Nowak (demo)"
+
+Builder = Callable[[DemoIssuers, str, dt.datetime], bytes]
+PORTFOLIO: tuple[tuple[str, Builder], ...] = (
+    ("demo/bezpieczenstwo-cyfrowe.json", digital_safety),
+    ("demo/tresci-cyfrowe.json", digital_content),
+    ("demo/podstawy-sql.jwt", sql_jwt),
+    ("demo/kompetencje-cyfrowe.sd-jwt", eudi_learning_credential),
+    ("demo/analityk-danych-clr.json", data_analyst_clr),
+    ("demo/zarzadzanie-danymi-edc.json", research_data_credential),
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """The demo account and, when it was just created, what importing its portfolio gave."""
+
+    email: str
+    password: str
+    created: bool
+    results: tuple[ImportResult, ...] = ()
+
+
+class OfflineFetcher:
+    """Refuses every fetch: the demo's credentials must verify without the network."""
+
+    def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
+        raise FetchError(f"the demo fetches nothing from the network ({url})")
+
+
+def create_demo(session: Session, at: dt.datetime) -> DemoAccount:
+    """Create the demo account with its portfolio unless it exists; the caller commits."""
+    exists = session.scalar(select(User.id).where(User.email == DEMO_EMAIL))
+    if exists is not None:
+        return DemoAccount(DEMO_EMAIL, DEMO_PASSWORD, created=False)
+    user = register_user(session, email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name=DEMO_NAME)
+    user.language = "pl"
+    session.add(
+        HolderIdentifier(
+            user_id=user.id, kind=IdentifierKind.EMAIL, value=DEMO_EMAIL, confirmed_at=at
+        )
+    )
+    session.flush()
+    issuers = DemoIssuers.generate(at)
+    ctx = VerificationContext(fetcher=OfflineFetcher(), at=at, recipients=frozenset({DEMO_EMAIL}))
+    results: list[ImportResult] = []
+    for source, build in PORTFOLIO:
+        results.extend(import_bytes(session, user.id, build(issuers, DEMO_EMAIL, at), source, ctx))
+    return DemoAccount(DEMO_EMAIL, DEMO_PASSWORD, created=True, results=tuple(results))
+
+
+def run_demo(database: Database, at: dt.datetime) -> DemoAccount:
+    """``create_demo`` in its own transaction."""
+    with database.sessions() as session:
+        account = create_demo(session, at)
+        session.commit()
+    return account
