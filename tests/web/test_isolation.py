@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
 from tests.support.web import FormClient
+from wallet import import_jobs
 from wallet.identifiers import add_identifier, confirmation_token
+from wallet.import_jobs import UploadPart
 from wallet.models import Base, IdentifierKind, Notice, NoticeKind, User
 
 # Endpoints that are public by design, or that only act on the caller's own session.
@@ -48,7 +50,14 @@ def victim_arguments(app: Flask, session: Session, victim: User) -> dict[str, st
         "identifier_id": str(identifier.id),
         "token": confirmation_token(secret, identifier),
         "notice_id": str(notice.id),
+        "job_id": str(victim_job(session, victim)),
     }
+
+
+def victim_job(session: Session, victim: User) -> int:
+    job = import_jobs.create_job(session, victim.id, [UploadPart(SECRET_VALUE, b"{}")])
+    session.commit()
+    return job.id
 
 
 def test_every_url_rule_as_the_wrong_user_reveals_and_changes_nothing(
