@@ -46,9 +46,9 @@ def owner(make_user: Callable[..., User]) -> User:
 def test_list_credentials_sorted_by_title_and_date_in_both_directions(
     db_session: Session, owner: User
 ) -> None:
-    add_credential(db_session, owner.id, {"name": "B"}, name="B", validFrom="2025-01-01T00:00:00Z")
-    add_credential(db_session, owner.id, {"name": "a"}, name="a", validFrom="2026-01-01T00:00:00Z")
-    add_credential(db_session, owner.id, {"name": "C"}, name="C", validFrom="2024-01-01T00:00:00Z")
+    add_credential(db_session, owner.id, title="B", validFrom="2025-01-01T00:00:00Z")
+    add_credential(db_session, owner.id, title="a", validFrom="2026-01-01T00:00:00Z")
+    add_credential(db_session, owner.id, title="C", validFrom="2024-01-01T00:00:00Z")
     assert titles(db_session, owner.id, ListQuery(SortKey.TITLE, descending=False)) == [
         "a",
         "B",
@@ -65,8 +65,8 @@ def test_list_credentials_sorted_by_title_and_date_in_both_directions(
 def test_list_credentials_by_status_puts_verified_before_failed(
     db_session: Session, owner: User
 ) -> None:
-    bad = add_credential(db_session, owner.id, name="Expired", validUntil="2026-02-01T00:00:00Z")
-    good = add_credential(db_session, owner.id, name="Fine")
+    bad = add_credential(db_session, owner.id, title="Expired", validUntil="2026-02-01T00:00:00Z")
+    good = add_credential(db_session, owner.id, title="Fine")
     listed = portfolio.list_credentials(db_session, owner.id, ListQuery(SortKey.STATUS, False))
     assert [c.id for c in listed] == [good, bad]
     assert [c.verdict for c in listed] == [Verdict.VERIFIED, Verdict.FAILED]
@@ -202,7 +202,7 @@ def test_add_to_collection_another_users_collection_is_not_found(
 
 def test_skills_overview_groups_credentials_by_skill(db_session: Session, owner: User) -> None:
     shared = {"alignment": [alignment("Data analysis", ESCO)]}
-    first = add_credential(db_session, owner.id, shared, name="First")
+    first = add_credential(db_session, owner.id, shared, title="First")
     second = add_credential(
         db_session,
         owner.id,

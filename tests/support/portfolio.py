@@ -28,10 +28,15 @@ def loopback_context(recipients: frozenset[str] = frozenset()) -> VerificationCo
     )
 
 
-def signed_credential(achievement: JsonObject | None = None, **changes: JsonValue) -> bytes:
-    """An Open Badges 3.0 credential signed by a fresh did:key issuer."""
+def signed_credential(
+    achievement: JsonObject | None = None, *, title: str | None = None, **changes: JsonValue
+) -> bytes:
+    """An Open Badges 3.0 credential signed by a fresh did:key issuer, titled ``title``."""
     issuer = TestIssuer.generate()
     credential = achievement_credential(issuer.did, **changes)
+    if title is not None:
+        credential["name"] = title
+        achievement = {**(achievement or {}), "name": title}
     if achievement is not None:
         subject = credential["credentialSubject"]
         assert isinstance(subject, dict)
@@ -42,10 +47,15 @@ def signed_credential(achievement: JsonObject | None = None, **changes: JsonValu
 
 
 def add_credential(
-    session: Session, user_id: int, achievement: JsonObject | None = None, **changes: JsonValue
+    session: Session,
+    user_id: int,
+    achievement: JsonObject | None = None,
+    *,
+    title: str | None = None,
+    **changes: JsonValue,
 ) -> int:
     """Import a fresh signed credential for ``user_id``, commit, and return its id."""
-    data = signed_credential(achievement, **changes)
+    data = signed_credential(achievement, title=title, **changes)
     [result] = credentials.import_bytes(session, user_id, data, "badge.json", loopback_context())
     session.commit()
     assert result.credential_id is not None, result

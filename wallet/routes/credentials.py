@@ -150,7 +150,8 @@ def original(credential_id: int) -> Response:
     media_type = credential.media_type.split(";", 1)[0].strip().lower()
     if not _MEDIA_TYPE.match(media_type):
         media_type = "application/octet-stream"
-    stem = secure_filename(credential.title)[:60] or "credential"
+    # Letters, digits, "_" and "-" only: nothing a browser or a shell could misread.
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", secure_filename(credential.title))[:60] or "credential"
     extension = _EXTENSIONS.get(media_type, "txt" if media_type.startswith("text/") else "bin")
     name = f"{stem}-{credential.id}.{extension}"
     response = send_file(
