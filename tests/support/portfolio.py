@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from tests.support.di_issuer import TestIssuer, achievement_credential
-from wallet import credentials
+from wallet import credentials, portfolio
 from wallet.fetching import SafeFetcher
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.verification.context import VerificationContext
@@ -60,3 +60,16 @@ def add_credential(
     session.commit()
     assert result.credential_id is not None, result
     return result.credential_id
+
+
+def victim_portfolio(session: Session, user_id: int, secret: str) -> dict[str, str]:
+    """A credential titled ``secret``, tagged and filed, as URL arguments for isolation tests."""
+    credential_id = add_credential(session, user_id, title=secret)
+    tag = portfolio.add_tag(session, user_id, credential_id, secret)
+    collection = portfolio.file_credential(session, user_id, credential_id, new_name=secret)
+    session.commit()
+    return {
+        "credential_id": str(credential_id),
+        "tag_id": str(tag.id),
+        "collection_id": str(collection.id),
+    }

@@ -10,6 +10,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
+from tests.support.portfolio import victim_portfolio
 from tests.support.web import FormClient
 from wallet import import_jobs
 from wallet.identifiers import add_identifier, confirmation_token
@@ -51,6 +52,7 @@ def victim_arguments(app: Flask, session: Session, victim: User) -> dict[str, st
         "token": confirmation_token(secret, identifier),
         "notice_id": str(notice.id),
         "job_id": str(victim_job(session, victim)),
+        **victim_portfolio(session, victim.id, SECRET_VALUE),
     }
 
 
