@@ -1,0 +1,141 @@
+"""Adding credentials in a real browser: pick, drop, paste, progress to 100 %, axe on each page."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.support.archives import BAD_ENTRY, backpack_export, signed_badge
+from tests.support.axe import assert_accessible
+from tests.support.live_server import LiveServer
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "jan@example.org"
+PASSWORD = "correct horse battery"
+JOB_PATH = re.compile(r".*/imports/\d+$")
+# The worker thread polls each second; verification of did:key badges takes milliseconds.
+JOB_TIMEOUT_MS = 15_000
+
+
+def register_in_english(page: Page, server: LiveServer) -> None:
+    page.goto(server.url("/register"))
+    page.get_by_label("Imię i nazwisko", exact=True).fill("Jan Kowalski")
+    page.get_by_label("Adres e-mail", exact=True).fill(EMAIL)
+    page.get_by_label("Hasło (co najmniej 10 znaków)", exact=True).fill(PASSWORD)
+    page.get_by_label("Powtórz hasło", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Załóż konto").click()
+    expect(page).to_have_url(server.url("/"))
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+
+def open_import_page(page: Page, server: LiveServer) -> None:
+    page.get_by_role("link", name="Add credentials").click()
+    expect(page).to_have_url(server.url("/imports"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add credentials")
+
+
+def expect_finished_job(page: Page, imported: int, failed: int) -> None:
+    """The job page, once the worker has finished: the bar at 100 % and one row per item."""
+    expect(page).to_have_url(JOB_PATH)
+    expect(page.locator("#job-progress")).to_have_attribute("value", "100", timeout=JOB_TIMEOUT_MS)
+    status = page.get_by_role("status")
+    expect(status).to_contain_text(f"{imported} imported")
+    expect(status).to_contain_text(f"{failed} not imported")
+    items = page.locator("#job-items > li")
+    expect(items).to_have_count(imported + failed)
+    expect(items.filter(has=page.get_by_text("Imported", exact=True))).to_have_count(imported)
+    expect(page.get_by_role("link", name="Refresh")).to_be_hidden()
+
+
+def drop_files(page: Page, selector: str, files: dict[str, bytes]) -> None:
+    """A real drop event whose DataTransfer carries ``files``, dispatched on ``selector``."""
+    encoded = {name: base64.b64encode(data).decode() for name, data in files.items()}
+    transfer = page.evaluate_handle(
+        """(files) => {
+            const transfer = new DataTransfer();
+            for (const [name, data] of Object.entries(files)) {
+                const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+                transfer.items.add(new File([bytes], name, { type: "application/zip" }));
+            }
+            return transfer;
+        }""",
+        encoded,
+    )
+    page.dispatch_event(selector, "dragover", {"dataTransfer": transfer})
+    page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
+
+
+def tab_to(page: Page, selector: str, limit: int = 40) -> None:
+    """Press Tab until the element matching ``selector`` has focus (keyboard only)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab")
+
+
+def test_import_flow_zip_picked_and_dropped_reaches_full_progress_with_failure_listed(
+    page: Page, live_server: LiveServer
+) -> None:
+    register_in_english(page, live_server)
+    open_import_page(page, live_server)
+    assert_accessible(page)
+
+    archive = backpack_export(3, bad={"photo.jpg": BAD_ENTRY})
+    page.get_by_label("Credential files").set_input_files(
+        files=[{"name": "export.zip", "mimeType": "application/zip", "buffer": archive}]
+    )
+    page.get_by_role("button", name="Import files").click()
+    expect_finished_job(page, imported=3, failed=1)
+    failed = page.locator("#job-items > li").filter(
+        has=page.get_by_text("Not imported", exact=True)
+    )
+    expect(failed).to_contain_text("export.zip!photo.jpg")
+    expect(failed).to_contain_text("JPEG")
+    expect(page.locator("#job-items a").first).to_have_attribute(
+        "href", re.compile(r"^/credentials/\d+$")
+    )
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Add more credentials").click()
+    drop_files(page, "[data-drop-zone]", {"dropped.zip": backpack_export(2)})
+    expect(page.locator("[data-selected-files]")).to_have_text("dropped.zip")
+    page.get_by_role("button", name="Import files").click()
+    expect_finished_job(page, imported=2, failed=0)
+    assert_accessible(page)
+
+
+def test_import_page_keyboard_only_reaches_picker_paste_box_and_address(
+    page: Page, live_server: LiveServer
+) -> None:
+    register_in_english(page, live_server)
+    page.goto(live_server.url("/imports"))
+
+    page.locator("body").focus()
+    tab_to(page, "input[type=file]")
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    assert chooser.value.is_multiple()
+
+    tab_to(page, "textarea[name=text]")
+    page.keyboard.insert_text(signed_badge("Keyboard Badge").decode())
+    tab_to(page, "form[action$='/imports/text'] button")
+    page.keyboard.press("Enter")
+    expect_finished_job(page, imported=1, failed=0)
+    expect(page.locator("#job-items")).to_contain_text("Keyboard Badge")
+
+    page.goto(live_server.url("/imports"))
+    page.locator("body").focus()
+    tab_to(page, "input[name=url]")
+    # This server refuses loopback fetches, so the address comes back as an error on the field.
+    page.keyboard.insert_text(live_server.url("/nowhere"))
+    page.keyboard.press("Enter")
+    field = page.get_by_label("Web address of the credential or its badge page")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page)
