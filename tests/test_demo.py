@@ -40,8 +40,12 @@ def test_create_demo_imports_every_format_and_all_verify(portfolio: list[Credent
         CredentialFormat.SD_JWT_VC,
         CredentialFormat.CLR2,
         CredentialFormat.ELM_JADES,
+        CredentialFormat.OB2_SIGNED,
     }
-    assert [credential.verdict for credential in portfolio] == [Verdict.VERIFIED] * 8
+    offline_only = [c.verdict for c in portfolio if c.format is CredentialFormat.OB2_SIGNED]
+    others = {c.verdict for c in portfolio if c.format is not CredentialFormat.OB2_SIGNED}
+    assert offline_only == [Verdict.UNVERIFIABLE] and others == {Verdict.VERIFIED}
+    assert len(portfolio) == 9
 
 
 def test_create_demo_signs_with_both_eddsa_cryptosuites(portfolio: list[Credential]) -> None:
@@ -64,7 +68,7 @@ def test_create_demo_credentials_name_the_confirmed_email(portfolio: list[Creden
         for credential in portfolio
         if (check := report_from_json(credential.report).find("recipient")) is not None
     ]
-    assert len(recipients) >= 6 and set(recipients) == {CheckStatus.PASSED}
+    assert len(recipients) >= 7 and set(recipients) == {CheckStatus.PASSED}
 
 
 def test_create_demo_records_carry_esco_digcomp_ects_and_levels(
@@ -100,6 +104,7 @@ def test_reverify_after_demo_warns_about_the_expiring_credential(
 ) -> None:
     mailer = create_mailer(None, settings.mail_sender, settings.mail_dir)
     services = Services(settings=settings, database=database, mailer=mailer)
+    services.fetcher = demo.OfflineFetcher()  # the OB 2.0 badge's issuer is not on loopback
     summary = monitoring.reverify_all(services, at=AT)
     notices = list(db_session.scalars(select(Notice)))
     assert summary.errors == 0
@@ -114,4 +119,4 @@ def test_demo_command_prints_the_login_and_is_idempotent(tmp_path: Path) -> None
     second = runner.invoke(main, ["demo"], env=env)
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert demo.DEMO_EMAIL in first.output and demo.DEMO_PASSWORD in first.output
-    assert "8 credentials" in first.output and "already exists" in second.output
+    assert "9 credentials" in first.output and "already exists" in second.output

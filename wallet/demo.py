@@ -2,7 +2,8 @@
 
 The credentials are issued at demo time by the demo issuer with fresh keys and imported through
 the ordinary import service, so they are stored verbatim and verified like any upload. Nothing
-is fetched from the network; running the demo again changes nothing.
+is fetched from the network, so the Open Badges 2.0 badge, whose key only its issuer's server
+could provide, is kept as "unverifiable". Running the demo again changes nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from wallet.accounts import register_user
 from wallet.credentials import ImportResult, import_bytes
 from wallet.db import Database
+from wallet.demo_badge import signed_badge_png
 from wallet.demo_edc import research_data_credential
 from wallet.demo_portfolio import (
     DemoIssuers,
@@ -44,6 +46,8 @@ PORTFOLIO: tuple[tuple[str, Builder], ...] = (
     ("demo/kompetencje-cyfrowe.sd-jwt", eudi_learning_credential),
     ("demo/analityk-danych-clr.json", data_analyst_clr),
     ("demo/zarzadzanie-danymi-edc.json", research_data_credential),
+    # Its key is published by URL only, so offline it is stored as "unverifiable".
+    ("demo/wolontariusz-cyfrowy.png", signed_badge_png),
 )
 
 

@@ -39,6 +39,7 @@ class DemoIssuers:
     university: DidKeySigner
     jwt: JwkSigner
     eudi: JwkSigner
+    library: JwkSigner
     seal: SealingCertificate
 
     @classmethod
@@ -49,6 +50,7 @@ class DemoIssuers:
             university=DidKeySigner.generate(),
             jwt=JwkSigner.generate("EdDSA"),
             eudi=JwkSigner.generate("ES256"),
+            library=JwkSigner.generate("ES256"),
             seal=SealingCertificate.generate("Uniwersytet Przykładowy (demo) e-pieczęć", at),
         )
 
