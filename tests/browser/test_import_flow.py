@@ -6,7 +6,7 @@ import base64
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.support.archives import BAD_ENTRY, backpack_export, signed_badge
 from tests.support.axe import assert_accessible
@@ -87,9 +87,8 @@ def test_import_flow_zip_picked_and_dropped_reaches_full_progress_with_failure_l
     assert_accessible(page)
 
     archive = backpack_export(3, bad={"photo.jpg": BAD_ENTRY})
-    page.get_by_label("Credential files").set_input_files(
-        files=[{"name": "export.zip", "mimeType": "application/zip", "buffer": archive}]
-    )
+    payload: FilePayload = {"name": "export.zip", "mimeType": "application/zip", "buffer": archive}
+    page.get_by_label("Credential files").set_input_files(files=[payload])
     page.get_by_role("button", name="Import files").click()
     expect_finished_job(page, imported=3, failed=1)
     failed = page.locator("#job-items > li").filter(
