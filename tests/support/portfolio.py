@@ -29,11 +29,17 @@ def loopback_context(recipients: frozenset[str] = frozenset()) -> VerificationCo
 
 
 def signed_credential(
-    achievement: JsonObject | None = None, *, title: str | None = None, **changes: JsonValue
+    achievement: JsonObject | None = None,
+    *,
+    title: str | None = None,
+    issuer_name: str | None = None,
+    **changes: JsonValue,
 ) -> bytes:
     """An Open Badges 3.0 credential signed by a fresh did:key issuer, titled ``title``."""
     issuer = TestIssuer.generate()
     credential = achievement_credential(issuer.did, **changes)
+    if issuer_name is not None:
+        credential["issuer"] = {"id": issuer.did, "type": ["Profile"], "name": issuer_name}
     if title is not None:
         credential["name"] = title
         achievement = {**(achievement or {}), "name": title}
@@ -52,10 +58,11 @@ def add_credential(
     achievement: JsonObject | None = None,
     *,
     title: str | None = None,
+    issuer_name: str | None = None,
     **changes: JsonValue,
 ) -> int:
     """Import a fresh signed credential for ``user_id``, commit, and return its id."""
-    data = signed_credential(achievement, title=title, **changes)
+    data = signed_credential(achievement, title=title, issuer_name=issuer_name, **changes)
     [result] = credentials.import_bytes(session, user_id, data, "badge.json", loopback_context())
     session.commit()
     assert result.credential_id is not None, result
