@@ -141,10 +141,11 @@ class _Indexer:
             pending.everything = True
 
     def before_commit(self, session: Session) -> None:
-        if not self.index.transactional or not session.info.get(_PENDING):
+        if not self.index.transactional:
             return
-        session.flush()
-        self._apply(session)
+        session.flush()  # commit flushes after this event: the last changes must be noted
+        if session.info.get(_PENDING):
+            self._apply(session)
 
     def after_commit(self, session: Session) -> None:
         if self.index.transactional or not session.info.get(_PENDING):

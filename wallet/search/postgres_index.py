@@ -134,9 +134,9 @@ class PostgresIndex:
 def _insert(session: Session, documents: Sequence[SearchDocument]) -> int:
     if not documents:
         return 0
-    weighted = func.setweight(func.to_tsvector(_CONFIG, bindparam("title_terms")), literal("A")).op(
-        "||"
-    )(func.to_tsvector(_CONFIG, bindparam("body_terms")))
+    weighted = func.setweight(
+        func.to_tsvector(_CONFIG, bindparam("title_terms")), literal_column("'A'")
+    ).op("||")(func.to_tsvector(_CONFIG, bindparam("body_terms")))
     statement = insert(search_documents).values(terms=weighted)
     session.execute(statement, [_row(document) for document in documents])
     return len(documents)
@@ -206,7 +206,9 @@ def _facet_counts(session: Session, condition: ColumnElement[bool]) -> dict[Face
         )
     ]
     for facet, array in ((Facet.SKILL, m.skills), (Facet.TAG, m.tags)):
-        values = func.unnest(array).table_valued("value").alias(f"{facet.value}_values")
+        values = (
+            func.unnest(array).table_valued("value").render_derived(name=f"{facet.value}_values")
+        )
         selects.append(
             select(literal(facet.value).label("facet"), values.c.value, func.count())
             .select_from(matched)

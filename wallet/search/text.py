@@ -34,7 +34,7 @@ _SUFFIXES = tuple(
             # Polish noun and adjective cases.
             *("ami", "ach", "ego", "emu", "owie", "owi", "owy", "owa", "owe", "owej", "owych"),
             *("ych", "ymi", "ich", "imi", "iej", "ej", "ym", "im", "om", "ow", "ie", "ia", "iu"),
-            *("em", "a", "e", "i", "o", "u", "y"),
+            *("iami", "iach", "ii", "em", "a", "e", "i", "o", "u", "y"),
             # English.
             *("ations", "ation", "ments", "ment", "ness", "ings", "ing", "ers", "er", "ed"),
             *("ies", "es", "ly"),
@@ -85,8 +85,3 @@ def terms(text: str) -> list[str]:
 def query_terms(text: str) -> list[str]:
     """The distinct stems of a query, in order of first appearance."""
     return list(dict.fromkeys(term for term in terms(text) if term))
-
-
-def facet_key(value: str) -> str:
-    """How a facet value is compared: folded and with its whitespace collapsed."""
-    return " ".join(fold(value).split())
