@@ -20,6 +20,10 @@ from wallet.verification.report import Verdict
 
 PAGE_SIZE = 20
 FACET_VALUES_SHOWN = 12
+MAX_QUERY_TEXT = 200
+MAX_FILTERS = 12
+MAX_FILTER_VALUE = 500
+MAX_PAGE = 500
 
 
 class Facet(enum.Enum):
@@ -175,6 +179,27 @@ class SearchIndex(Protocol):
 
     def rebuild(self, session: Session, documents: Iterable[SearchDocument]) -> int:
         """Replace the whole index with ``documents``; returns how many were indexed."""
+
+
+def parse_query(
+    user_id: int, text: str, filters: Iterable[tuple[str, str]], page: str
+) -> SearchQuery:
+    """A bounded query from untrusted form values; unknown facet names are ignored."""
+    names = {facet.value: facet for facet in Facet}
+    chosen = tuple(
+        dict.fromkeys(
+            (names[name], value.strip()[:MAX_FILTER_VALUE])
+            for name, value in filters
+            if name in names and value.strip()
+        )
+    )[:MAX_FILTERS]
+    number = int(page) if page.isdigit() else 1
+    return SearchQuery(
+        user_id=user_id,
+        text=" ".join(text.split())[:MAX_QUERY_TEXT],
+        filters=chosen,
+        page=min(max(number, 1), MAX_PAGE),
+    )
 
 
 def build_facets(
