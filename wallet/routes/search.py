@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -40,10 +41,9 @@ def _linker(query: SearchQuery) -> Callable[..., str]:
         filters = [pair for pair in query.filters if pair != remove]
         if add is not None and add not in filters:
             filters.append(add)
-        params: dict[str, list[str]] = {}
+        params: dict[str, Any] = {"q": query.text or None, "page": page if page > 1 else None}
         for facet, value in filters:
             params.setdefault(facet.value, []).append(value)
-        extra = {"page": str(page)} if page > 1 else {}
-        return url_for("search.index", q=query.text or None, **params, **extra)
+        return url_for("search.index", **params)
 
     return link
