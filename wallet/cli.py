@@ -190,6 +190,20 @@ def demo_command() -> None:
     click.echo(f"Log in as {account.email} with the password {account.password}")
 
 
+@click.group(name="search", help="Manage the search index.")
+def search_group() -> None:
+    """Search index commands."""
+
+
+@search_group.command("reindex", help="Rebuild the search index from the database.")
+def search_reindex() -> None:
+    from wallet.search.indexing import reindex_database
+
+    settings = settings_or_exit()
+    count = reindex_database(settings.database_url, settings.search_backend, settings.search_dir)
+    click.echo(f"The search index now holds {count} credentials.")
+
+
 @click.group(help="Plecak, an earner wallet for digital micro-credentials.")
 def main() -> None:
     """The ``wallet`` console script."""
@@ -202,5 +216,6 @@ for _command in (
     verify_command,
     reverify_command,
     demo_command,
+    search_group,
 ):
     main.add_command(_command)

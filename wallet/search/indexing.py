@@ -21,6 +21,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, session
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 
+from wallet.db import Database
 from wallet.models import Credential, CredentialTag, Tag, User
 from wallet.search import IndexChanges, SearchIndex
 from wallet.search.documents import all_documents, load_documents, owner_documents
@@ -79,6 +80,21 @@ def install_indexing(sessions: sessionmaker[Session], index: SearchIndex) -> Non
 def reindex(session: Session, index: SearchIndex) -> int:
     """Rebuild the whole index from the database; returns how many credentials it holds."""
     return index.rebuild(session, all_documents(session))
+
+
+def reindex_database(database_url: str, backend: str, folder: Path) -> int:
+    """Rebuild the configured index from the database at ``database_url`` (the CLI's job)."""
+    database = Database.from_url(database_url)
+    index = create_search_index(backend, folder, database.sessions)
+    try:
+        with database.sessions() as session:
+            count = reindex(session, index)
+            session.commit()
+    finally:
+        if isinstance(index, WhooshIndex):
+            index.close()
+        database.engine.dispose()
+    return count
 
 
 def pending_changes(session: Session) -> IndexChanges | None:
