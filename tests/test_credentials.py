@@ -161,3 +161,13 @@ def test_get_credential_of_another_user_is_not_found(
     [result] = credentials.import_bytes(db_session, owner.id, signed_badge(), "b.json", context())
     with pytest.raises(NotFoundError):
         credentials.get_credential(db_session, other.id, result.credential_id or 0)
+
+
+def test_import_then_rollback_leaves_nothing_stored(
+    db_session: Session, make_user: Callable[..., User]
+) -> None:
+    user = make_user()
+    [result] = credentials.import_bytes(db_session, user.id, signed_badge(), "b.json", context())
+    assert result.outcome is ItemOutcome.IMPORTED
+    db_session.rollback()
+    assert count(db_session, Credential) == 0

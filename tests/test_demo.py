@@ -106,6 +106,7 @@ def test_reverify_after_demo_warns_about_the_expiring_credential(
     services = Services(settings=settings, database=database, mailer=mailer)
     services.fetcher = demo.OfflineFetcher()  # the OB 2.0 badge's issuer is not on loopback
     summary = monitoring.reverify_all(services, at=AT)
+    db_session.commit()  # end this session's read snapshot to see what reverify committed
     notices = list(db_session.scalars(select(Notice)))
     assert summary.errors == 0
     assert [notice.kind for notice in notices] == [NoticeKind.EXPIRING]

@@ -71,6 +71,7 @@ def stored_credentials(session: Session) -> int:
 
 
 def job_row(session: Session, job_id: int) -> ImportJob:
+    session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     session.expire_all()
     job = session.get(ImportJob, job_id)
     assert job is not None
@@ -253,6 +254,7 @@ def test_job_progress_counts_items_and_reaches_full_percent(
     queued = import_jobs.job_progress(db_session, user.id, job_id)
     assert (queued.state, queued.percent, queued.finished) == (JobState.QUEUED, 0, False)
     import_jobs.run_pending_jobs(database.sessions, context_for)
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     db_session.expire_all()
     done = import_jobs.job_progress(db_session, user.id, job_id)
     assert (done.percent, done.finished) == (100, True)

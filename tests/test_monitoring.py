@@ -129,12 +129,14 @@ def expiring_in(issuer: StatusIssuer, days: int) -> bytes:
 
 
 def notice_kinds(session: Session, user: User) -> list[NoticeKind]:
+    session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     session.expire_all()
     query = select(Notice.kind).where(Notice.user_id == user.id).order_by(Notice.id)
     return list(session.scalars(query))
 
 
 def reload(session: Session, credential: Credential) -> Credential:
+    session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     session.expire_all()
     found = session.get(Credential, credential.id)
     assert found is not None
@@ -187,6 +189,7 @@ def test_reverify_all_with_smtp_delivers_the_notice_mail(
     monitoring.reverify_all(replace(services, mailer=smtp), at=AT)
     [message] = inbox[0].messages
     assert message["To"] == "ola@example.org"
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     db_session.expire_all()
     assert db_session.scalar(select(Notice.mailed_at)) is not None
 

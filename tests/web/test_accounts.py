@@ -114,6 +114,7 @@ def test_delete_account_removes_every_row_and_file(
     (files / "badge.png").write_bytes(b"\x89PNG")
     response = client.submit("/account/delete", {"password": TEST_PASSWORD})
     assert response.status_code == 302
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     db_session.expire_all()
     assert db_session.scalars(select(User.email)).all() == [other.email]
     assert db_session.scalar(select(func.count()).select_from(HolderIdentifier)) == 0

@@ -49,11 +49,13 @@ def ola(make_user: Callable[..., User], login_as: Callable[[User], None]) -> Use
 
 
 def jobs(session: Session) -> list[ImportJob]:
+    session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     session.expire_all()
     return list(session.scalars(select(ImportJob).order_by(ImportJob.id)))
 
 
 def credential_count(session: Session) -> int:
+    session.commit()  # end any read snapshot (keeping what the app wrote)
     return int(session.scalar(select(func.count()).select_from(Credential)) or 0)
 
 

@@ -24,6 +24,7 @@ SECRET_VALUE = "victim-secret@example.org"
 
 def snapshot(session: Session, user_id: int) -> dict[str, list[tuple[object, ...]]]:
     """Every row the user owns, in every table (owned rows carry a ``user_id``)."""
+    session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     session.expire_all()
     rows: dict[str, list[tuple[object, ...]]] = {}
     for table in Base.metadata.sorted_tables:

@@ -32,6 +32,7 @@ def add_notice(db_session: Session) -> Callable[..., Notice]:
 
 
 def read_at(session: Session, notice: Notice) -> datetime | None:
+    session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     session.expire_all()
     return session.scalar(select(Notice.read_at).where(Notice.id == notice.id))
 

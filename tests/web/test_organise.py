@@ -56,6 +56,7 @@ def test_remove_tag_takes_it_off(
     tag = portfolio.add_tag(db_session, owner.id, credential_id, "old")
     db_session.commit()
     client.submit(f"/credentials/{credential_id}/tags/{tag.id}/remove")
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     db_session.expire_all()
     assert db_session.scalars(select(CredentialTag)).all() == []
 
@@ -70,9 +71,11 @@ def test_collection_create_rename_file_and_delete(
     page = client.get(f"/credentials/collections/{collection.id}").get_data(as_text=True)
     assert "Data Literacy" in page
     client.submit(f"/credentials/collections/{collection.id}/rename", {"name": "Job"})
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     db_session.expire_all()
     assert db_session.get(Collection, collection.id).name == "Job"  # type: ignore[union-attr]
     client.submit(f"/credentials/collections/{collection.id}/delete")
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     db_session.expire_all()
     assert db_session.scalars(select(Collection)).all() == []
     assert db_session.get(Credential, credential_id) is not None
@@ -106,9 +109,11 @@ def test_hide_then_unhide_round_trip(
     client: FormClient, credential_id: int, db_session: Session
 ) -> None:
     client.submit(f"/credentials/{credential_id}/hide")
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     db_session.expire_all()
     assert db_session.get(Credential, credential_id).hidden is True  # type: ignore[union-attr]
     client.submit(f"/credentials/{credential_id}/unhide")
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     db_session.expire_all()
     assert db_session.get(Credential, credential_id).hidden is False  # type: ignore[union-attr]
 
@@ -133,6 +138,7 @@ def test_delete_asks_first_then_removes_row_history_and_cached_image(
     assert db_session.get(Credential, credential_id) is not None
     response = client.submit(f"/credentials/{credential_id}/delete")
     assert response.status_code == 302 and response.headers["Location"].endswith("/credentials")
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     db_session.expire_all()
     assert db_session.get(Credential, credential_id) is None
     assert db_session.scalars(select(VerificationRun)).all() == []
@@ -151,6 +157,7 @@ def test_organising_another_users_credential_is_not_found(
         ("delete", {}),
     ):
         assert client.submit(f"/credentials/{theirs}/{path}", data).status_code == 404, path
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     db_session.expire_all()
     assert db_session.scalars(select(Collection)).all() == []
     assert db_session.get(Credential, theirs).hidden is False  # type: ignore[union-attr]
