@@ -164,7 +164,9 @@ class _Indexer:
             self._apply(session)
 
     def after_commit(self, session: Session) -> None:
-        if self.index.transactional or not session.info.get(_PENDING):
+        # SQLAlchemy also signals a savepoint's release here; other sessions cannot see it yet.
+        nested = session.in_nested_transaction()
+        if self.index.transactional or nested or not session.info.get(_PENDING):
             return
         pending = session.info.pop(_PENDING)
         try:
