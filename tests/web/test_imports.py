@@ -268,3 +268,9 @@ def test_new_page_lists_recent_imports(
 def test_new_page_anonymous_is_sent_to_log_in(client: FormClient) -> None:
     response = client.get("/imports")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.fixture(autouse=True)
+def _english(client: FormClient) -> None:
+    """These tests read the English interface text."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"

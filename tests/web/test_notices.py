@@ -153,3 +153,9 @@ def test_mark_all_read_leaves_another_users_notices_unread(
 def test_notices_page_anonymous_is_sent_to_log_in(client: FormClient) -> None:
     response = client.get("/notices")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.fixture(autouse=True)
+def _english(client: FormClient) -> None:
+    """These tests read the English interface text."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
