@@ -1,64 +1,43 @@
 """The Whoosh search backend: an index of files under ``<data_dir>/search/``.
 
-Text reaches Whoosh already analysed (folded stems from ``text.py``, space separated), so its
-own analysis is only a split on spaces and both backends match exactly the same words. Facet
-values are whole terms of their own fields, separated by a control character that never
-appears in a facet value.
+Whoosh keeps the documents durable, shared between processes and safely written (its lock,
+atomic commits, deletion by owner or credential). Searching runs on ``Collection``: each
+holder's entries, read from the index once and kept in memory until a commit changes them,
+so a search never walks other holders' postings nor reads stored fields it does not show.
+Text reaches the index already analysed (folded stems from ``text.py``).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
-from whoosh import index, sorting, writing
-from whoosh.analysis import RegexTokenizer, SpaceSeparatedTokenizer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, Or, Prefix, Query, Term
+from whoosh import index, writing
+from whoosh.fields import ID, STORED, Schema
+from whoosh.query import Term
 
-from wallet.search import (
-    Facet,
-    IndexChanges,
-    SearchDocument,
-    SearchHit,
-    SearchQuery,
-    SearchResults,
-    build_facets,
-)
-from wallet.search.text import MIN_PREFIX, query_terms, terms
+from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
+from wallet.search.collection import FACETS, Collection, Entry
+from wallet.search.text import terms
 from wallet.verification.report import Verdict
+
+log = logging.getLogger(__name__)
 
 INDEX_NAME = "credentials"
 WRITE_LOCK_TIMEOUT = 30.0
-SEPARATOR = "\x1f"
-MULTI_VALUED = frozenset({Facet.SKILL, Facet.TAG})
-# Whoosh cannot count a multi-valued facet over a document that has no value for it.
-NO_VALUE = "-"
+# How many entries the in-memory collections may hold together (least recently searched
+# holders are dropped first); a few hundred bytes each.
+MAX_CACHED_ENTRIES = 200_000
 
 
 def _schema() -> Schema:
-    words = SpaceSeparatedTokenizer()
-    values = RegexTokenizer(rf"[^{SEPARATOR}]+")
-    return Schema(
-        key=ID(unique=True, stored=True),
-        owner=ID(),
-        title=TEXT(analyzer=words, field_boost=3.0),
-        body=TEXT(analyzer=words),
-        shown_title=STORED(),
-        shown_issuer=STORED(),
-        issued=NUMERIC(int, bits=64, stored=True, sortable=True, signed=True),
-        verdict=ID(stored=True, sortable=True),
-        issuer=ID(sortable=True),
-        level=ID(sortable=True),
-        year=ID(sortable=True),
-        status=ID(sortable=True),
-        skill=TEXT(analyzer=values, phrase=False, vector=True),
-        tag=TEXT(analyzer=values, phrase=False, vector=True),
-    )
+    return Schema(key=ID(unique=True), owner=ID(), entry=STORED())
 
 
 class WhooshIndex:
@@ -66,32 +45,21 @@ class WhooshIndex:
 
     transactional = False
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, max_cached_entries: int = MAX_CACHED_ENTRIES) -> None:
         self.folder = folder
+        self.max_cached_entries = max_cached_entries
         self._lock = threading.RLock()
         self._index: index.Index | None = None
         self._searcher: Any = None
+        self._collections: OrderedDict[int, Collection] = OrderedDict()
+        # The index generation the cached collections were read at.
+        self._generation: int | None = None
 
     def search(self, query: SearchQuery) -> SearchResults:
         """The owner's matching credentials, best first (newest first without words)."""
-        words = query_terms(query.text)
-        facets = sorting.Facets()
-        for facet in Facet:
-            facets.add_field(facet.value, allow_overlap=facet in MULTI_VALUED)
-        order = None if words else sorting.FieldFacet("issued", reverse=True)
         with self._lock:
-            searcher = self._current_searcher()
-            found = searcher.search(
-                _whoosh_query(query, words),
-                limit=query.offset + query.page_size,
-                groupedby=facets,
-                maptype=sorting.Count,
-                sortedby=order,
-            )
-            hits = tuple(_hit(stored) for stored in found[query.offset :])
-            counted = {facet: _counts(found.groups(facet.value)) for facet in Facet}
-            total = len(found)
-        return SearchResults(query, total, hits, build_facets(query, counted))
+            collection = self._collection(query.user_id)
+        return collection.search(query)
 
     def apply(self, session: Session, changes: IndexChanges) -> None:
         """Write ``changes`` in one Whoosh commit (the session is not needed)."""
@@ -109,7 +77,9 @@ class WhooshIndex:
             except BaseException:
                 writer.cancel()
                 raise
+            previous = writer.generation - 1
             writer.commit()
+            self._forget(changes, unchanged_since=previous, now=writer.generation)
 
     def rebuild(self, session: Session, documents: Iterable[SearchDocument]) -> int:
         """Replace every document with ``documents`` in one commit readers never see half of."""
@@ -124,11 +94,13 @@ class WhooshIndex:
                 writer.cancel()
                 raise
             writer.commit(mergetype=writing.CLEAR)
+            self._collections.clear()
         return count
 
     def close(self) -> None:
-        """Release the open searcher and index."""
+        """Release the open searcher and index, and the collections read from them."""
         with self._lock:
+            self._collections.clear()
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
@@ -139,10 +111,16 @@ class WhooshIndex:
     def _open(self) -> index.Index:
         if self._index is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            if index.exists_in(str(self.folder), indexname=INDEX_NAME):
-                self._index = index.open_dir(str(self.folder), indexname=INDEX_NAME)
+            name = str(self.folder)
+            if index.exists_in(name, indexname=INDEX_NAME):
+                self._index = index.open_dir(name, indexname=INDEX_NAME)
+                if "entry" not in self._index.schema:
+                    # An index from before collections were stored whole: start anew.
+                    log.warning("search index has an old layout; run 'wallet search reindex'")
+                    self._index.close()
+                    self._index = index.create_in(name, _schema(), indexname=INDEX_NAME)
             else:
-                self._index = index.create_in(str(self.folder), _schema(), indexname=INDEX_NAME)
+                self._index = index.create_in(name, _schema(), indexname=INDEX_NAME)
         return self._index
 
     def _current_searcher(self) -> Any:
@@ -153,52 +131,67 @@ class WhooshIndex:
             self._searcher = None
         if self._searcher is None:
             self._searcher = self._open().searcher()
+            generation = self._searcher.reader().generation()
+            if generation != self._generation:
+                # Written by someone else: which holders changed is unknown.
+                self._collections.clear()
+                self._generation = generation
         return self._searcher
 
+    def _collection(self, owner: int) -> Collection:
+        searcher = self._current_searcher()
+        collection = self._collections.get(owner)
+        if collection is not None:
+            self._collections.move_to_end(owner)
+            return collection
+        docnums = searcher.docs_for_query(Term("owner", str(owner)))
+        collection = Collection(_entry(searcher.stored_fields(n)["entry"]) for n in docnums)
+        self._collections[owner] = collection
+        cached = sum(len(kept) for kept in self._collections.values())
+        while cached > self.max_cached_entries and len(self._collections) > 1:
+            _owner, dropped = self._collections.popitem(last=False)
+            cached -= len(dropped)
+        return collection
 
-def _whoosh_query(query: SearchQuery, words: list[str]) -> Query:
-    parts: list[Query] = [Term("owner", str(query.user_id))]
-    for word in words:
-        options: list[Query] = [Term("title", word), Term("body", word)]
-        if len(word) >= MIN_PREFIX:
-            options += [Prefix("title", word), Prefix("body", word)]
-        parts.append(Or(options))
-    parts.extend(Term(facet.value, value) for facet, value in query.filters)
-    return And(parts)
+    def _forget(self, changes: IndexChanges, unchanged_since: int, now: int) -> None:
+        """Drop the collections ``changes`` touched, or all of them if others wrote too."""
+        if unchanged_since != self._generation:
+            self._collections.clear()
+            return
+        owners = {*changes.cleared_owners, *(document.user_id for document in changes.documents)}
+        removed = set(changes.removed)
+        owners.update(
+            owner
+            for owner, collection in self._collections.items()
+            if not removed.isdisjoint(collection.credential_ids)
+        )
+        for owner in owners:
+            self._collections.pop(owner, None)
+        self._generation = now
 
 
 def _fields(document: SearchDocument) -> dict[str, object]:
     issued = document.issued_on
-    return {
-        "key": str(document.credential_id),
-        "owner": str(document.user_id),
-        "title": " ".join(terms(document.title_text())),
-        "body": " ".join(terms(document.body())),
-        "shown_title": document.title,
-        "shown_issuer": document.issuer,
-        "issued": int(issued.timestamp()) if issued else 0,
-        "verdict": document.verdict.value,
-        **{
-            facet.value: SEPARATOR.join(document.facet_values(facet)) or NO_VALUE for facet in Facet
-        },
-    }
-
-
-def _hit(stored: Any) -> SearchHit:
-    issued = stored.get("issued") or 0
-    return SearchHit(
-        credential_id=int(stored["key"]),
-        title=stored.get("shown_title", ""),
-        issuer=stored.get("shown_issuer", ""),
-        issued_on=datetime.fromtimestamp(issued, UTC) if issued else None,
-        verdict=Verdict(stored["verdict"]),
+    entry = (
+        document.credential_id,
+        document.title,
+        document.issuer,
+        int(issued.timestamp()) if issued else None,
+        document.verdict.value,
+        " ".join(terms(document.title_text())),
+        " ".join(terms(document.body())),
+        tuple(document.facet_values(facet) for facet in FACETS),
     )
+    return {"key": str(document.credential_id), "owner": str(document.user_id), "entry": entry}
 
 
-def _counts(groups: dict[Any, int]) -> dict[str, int]:
-    counted: dict[str, int] = {}
-    for value, count in groups.items():
-        text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
-        if text and text != NO_VALUE and value is not None:
-            counted[text] = count
-    return counted
+def _entry(stored: Any) -> Entry:
+    credential_id, title, issuer, issued, verdict, title_terms, body_terms, facets = stored
+    hit = SearchHit(
+        credential_id=credential_id,
+        title=title,
+        issuer=issuer,
+        issued_on=datetime.fromtimestamp(issued, UTC) if issued is not None else None,
+        verdict=Verdict(verdict),
+    )
+    return Entry(hit, tuple(title_terms.split()), tuple(body_terms.split()), tuple(facets))
