@@ -247,6 +247,7 @@ def test_reverify_all_unreachable_status_list_notifies_verdict_change(
     store(db_session, services, holder, with_status(status_issuer))
     http_server.serve("/status/1", "gone", status=404)
     monitoring.reverify_all(services, at=AT)
+    db_session.commit()  # end any read snapshot (keeping what the app wrote), then reload
     notice = db_session.scalar(select(Notice))
     assert notice is not None and notice.kind is NoticeKind.VERDICT_CHANGED
     assert notice.details["verdict_after"] == Verdict.UNVERIFIABLE.value
