@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -106,6 +106,53 @@ class Collection:
         }
 
 
+class Collections:
+    """Holders' collections kept in memory, each with the version it was read at.
+
+    Bounded by how many entries they hold together: the least recently searched holders
+    are dropped first (a few hundred bytes an entry).
+    """
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._kept: OrderedDict[int, tuple[object, Collection]] = OrderedDict()
+
+    def get(self, owner: int, version: object = None) -> Collection | None:
+        """The owner's collection if it was read at ``version``."""
+        kept = self._kept.get(owner)
+        if kept is None or kept[0] != version:
+            return None
+        self._kept.move_to_end(owner)
+        return kept[1]
+
+    def put(self, owner: int, collection: Collection, version: object = None) -> None:
+        """Keep ``collection`` as the owner's, read at ``version``."""
+        self._kept[owner] = (version, collection)
+        self._kept.move_to_end(owner)
+        held = sum(len(kept) for _version, kept in self._kept.values())
+        while held > self.max_entries and len(self._kept) > 1:
+            _owner, (_version, dropped) = self._kept.popitem(last=False)
+            held -= len(dropped)
+
+    def forget(self, owners: Iterable[int]) -> None:
+        """Drop the collections of ``owners``."""
+        for owner in owners:
+            self._kept.pop(owner, None)
+
+    def holding(self, credential_ids: Iterable[int]) -> set[int]:
+        """The owners whose kept collections hold any of ``credential_ids``."""
+        wanted = set(credential_ids)
+        return {
+            owner
+            for owner, (_version, collection) in self._kept.items()
+            if not wanted.isdisjoint(collection.credential_ids)
+        }
+
+    def clear(self) -> None:
+        """Drop every collection."""
+        self._kept.clear()
+
+
 def _newest_first(entry: Entry) -> tuple[datetime, int]:
     hit = entry.hit
     return (hit.issued_on or _OLDEST, hit.credential_id)
@@ -118,13 +165,13 @@ def _postings(entries: list[Entry]) -> dict[str, dict[int, float]]:
     body_average = sum(len(entry.body_terms) for entry in entries) / count or 1.0
     postings: dict[str, dict[int, float]] = {}
     for position, entry in enumerate(entries):
-        title_norm = (1 - B) + B * len(entry.title_terms) / title_average
-        body_norm = (1 - B) + B * len(entry.body_terms) / body_average
-        frequencies: dict[str, float] = {}
-        for term, times in Counter(entry.title_terms).items():
-            frequencies[term] = TITLE_WEIGHT * times / title_norm
-        for term, times in Counter(entry.body_terms).items():
-            frequencies[term] = frequencies.get(term, 0.0) + times / body_norm
+        title_share = TITLE_WEIGHT / ((1 - B) + B * len(entry.title_terms) / title_average)
+        body_share = 1 / ((1 - B) + B * len(entry.body_terms) / body_average)
+        frequencies = dict.fromkeys(entry.title_terms, 0.0)
+        for term in entry.title_terms:
+            frequencies[term] += title_share
+        for term in entry.body_terms:
+            frequencies[term] = frequencies.get(term, 0.0) + body_share
         for term, frequency in frequencies.items():
             postings.setdefault(term, {})[position] = frequency * (K1 + 1) / (frequency + K1)
     return postings

@@ -1,18 +1,23 @@
-"""The PostgreSQL search backend: a ``search_documents`` table with a GIN-indexed tsvector.
+"""The PostgreSQL search backend: a ``search_documents`` table and per-holder versions.
 
-Rows are written inside the transaction that changes the credential, so every worker sees
-the index exactly as committed. Words are analysed in Python (``text.py``) before they reach
-PostgreSQL, whose ``simple`` configuration then only splits them: no Polish dictionary or
-``unaccent`` extension is needed, and both backends match the same words.
+Rows are written inside the transaction that changes the credential, with a new random
+version for each holder they belong to (``search_owners``), so every worker sees the index
+exactly as committed. A worker searches a holder's ``Collection`` in memory, read from the
+rows once and reused while the holder's version is unchanged: one indexed lookup per search
+instead of ranking and tallying every matching row in SQL. Words are analysed in Python
+(``text.py``); the ``simple`` tsvector keeps them, the title's weighted ``A``.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     ColumnElement,
     ForeignKey,
     Index,
@@ -20,36 +25,31 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    and_,
     bindparam,
     delete,
     func,
     insert,
-    literal,
     literal_column,
     select,
-    true,
-    union_all,
 )
 from sqlalchemy import Column as SqlColumn
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.orm import Session, sessionmaker
 
+from wallet.models import User
 from wallet.models.base import Base, UTCDateTime
-from wallet.search import (
-    Facet,
-    IndexChanges,
-    SearchDocument,
-    SearchHit,
-    SearchQuery,
-    SearchResults,
-    build_facets,
-)
-from wallet.search.text import MIN_PREFIX, query_terms, terms
+from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
+from wallet.search.collection import FACETS, Collection, Collections, Entry
+from wallet.search.text import terms
 from wallet.verification.report import Verdict
 
 BATCH = 1000
+# How many entries one worker's in-memory collections may hold together.
+MAX_CACHED_ENTRIES = 200_000
 _CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
+# One lexeme of a tsvector's text form and its positions, "'word':1A,5".
+_LEXEME = re.compile(r"'((?:[^']|'')*)':([0-9A-D,]+)")
 
 search_documents = Table(
     "search_documents",
@@ -74,9 +74,20 @@ search_documents = Table(
     Index("ix_search_documents_user_id", "user_id"),
     Index("ix_search_documents_terms", "terms", postgresql_using="gin"),
 )
+search_owners = Table(
+    "search_owners",
+    Base.metadata,
+    SqlColumn(
+        "user_id",
+        Integer,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    # Random, not counted: a rebuilt index must never repeat a version a worker holds.
+    SqlColumn("version", BigInteger, nullable=False),
+)
 _t = search_documents.c
-_SINGLE_VALUED = {Facet.ISSUER: _t.issuer, Facet.LEVEL: _t.level, Facet.STATUS: _t.verdict}
-_MULTI_VALUED = {Facet.SKILL: _t.skills, Facet.TAG: _t.tags}
 
 
 class PostgresIndex:
@@ -84,43 +95,47 @@ class PostgresIndex:
 
     transactional = True
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], max_cached_entries: int = MAX_CACHED_ENTRIES
+    ) -> None:
         self._sessions = sessions
+        self._collections = Collections(max_cached_entries)
 
     def search(self, query: SearchQuery) -> SearchResults:
         """The owner's matching credentials, best first (newest first without words)."""
-        words = query_terms(query.text)
-        condition = _condition(query, words)
-        if condition is None:
-            return SearchResults(query, 0, (), build_facets(query, {}))
+        owner = query.user_id
         with self._sessions() as session:
-            counted = _facet_counts(session, condition)
-            rows = session.execute(
-                select(_t.credential_id, _t.title, _t.issuer, _t.issued_on, _t.verdict)
-                .where(condition)
-                .order_by(*_order(words))
-                .offset(query.offset)
-                .limit(query.page_size)
-            ).all()
-        hits = tuple(
-            SearchHit(row.credential_id, row.title, row.issuer, row.issued_on, Verdict(row.verdict))
-            for row in rows
-        )
-        total = sum(counted.get(Facet.STATUS, {}).values())
-        return SearchResults(query, total, hits, build_facets(query, counted))
+            version = session.scalar(
+                select(search_owners.c.version).where(search_owners.c.user_id == owner)
+            )
+            collection = self._collections.get(owner, version)
+            if collection is None:
+                collection = _load(session, owner) if version is not None else Collection(())
+                self._collections.put(owner, collection, version)
+        return collection.search(query)
 
     def apply(self, session: Session, changes: IndexChanges) -> None:
         """Write ``changes`` through ``session``: they commit or roll back with it."""
+        owners = set(changes.cleared_owners)
         if changes.cleared_owners:
             session.execute(delete(search_documents).where(_t.user_id.in_(changes.cleared_owners)))
         stale = {*changes.removed, *(document.credential_id for document in changes.documents)}
         if stale:
-            session.execute(delete(search_documents).where(_t.credential_id.in_(sorted(stale))))
+            owners.update(
+                session.scalars(
+                    delete(search_documents)
+                    .where(_t.credential_id.in_(sorted(stale)))
+                    .returning(_t.user_id)
+                )
+            )
         _insert(session, changes.documents)
+        owners.update(document.user_id for document in changes.documents)
+        _renew_versions(session, owners)
 
     def rebuild(self, session: Session, documents: Iterable[SearchDocument]) -> int:
         """Replace every row with ``documents``; the caller commits."""
         session.execute(delete(search_documents))
+        session.execute(delete(search_owners))
         count = 0
         batch: list[SearchDocument] = []
         for document in documents:
@@ -128,7 +143,68 @@ class PostgresIndex:
             if len(batch) >= BATCH:
                 count += _insert(session, batch)
                 batch = []
-        return count + _insert(session, batch)
+        count += _insert(session, batch)
+        _renew_versions(session, set(session.scalars(select(_t.user_id).distinct())))
+        return count
+
+
+def _renew_versions(session: Session, owners: set[int]) -> None:
+    """Give each of ``owners`` a new version, so every worker re-reads their documents."""
+    if not owners:
+        return
+    statement = upsert(search_owners)
+    statement = statement.on_conflict_do_update(
+        index_elements=[search_owners.c.user_id], set_={"version": statement.excluded.version}
+    )
+    # Owners whose account is being deleted in this transaction have no row left to guard.
+    existing = session.scalars(select(User.id).where(User.id.in_(sorted(owners)))).all()
+    rows = [{"user_id": owner, "version": secrets.randbits(62)} for owner in sorted(existing)]
+    if rows:
+        session.execute(statement, rows)
+
+
+def _load(session: Session, owner: int) -> Collection:
+    """The owner's collection, read from their rows."""
+    rows = session.execute(
+        select(
+            _t.credential_id,
+            _t.title,
+            _t.issuer,
+            _t.issued_on,
+            _t.verdict,
+            _t.level,
+            _t.year,
+            _t.skills,
+            _t.tags,
+            _t.terms,
+        ).where(_t.user_id == owner)
+    )
+    return Collection(_entry(row) for row in rows)
+
+
+def _entry(row: Any) -> Entry:
+    hit = SearchHit(row.credential_id, row.title, row.issuer, row.issued_on, Verdict(row.verdict))
+    values = {
+        "issuer": (row.issuer,) if row.issuer else (),
+        "skill": tuple(row.skills),
+        "level": (row.level,) if row.level else (),
+        "year": (str(row.year),) if row.year else (),
+        "status": (row.verdict,),
+        "tag": tuple(row.tags),
+    }
+    title_terms, body_terms = _split_terms(row.terms)
+    return Entry(hit, title_terms, body_terms, tuple(values[facet.value] for facet in FACETS))
+
+
+def _split_terms(vector: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The title's and the body's words from a tsvector's text, each as often as it occurs."""
+    title: list[str] = []
+    body: list[str] = []
+    for lexeme, positions in _LEXEME.findall(vector):
+        word = lexeme.replace("''", "'")
+        for position in positions.split(","):
+            (title if position.endswith("A") else body).append(word)
+    return tuple(title), tuple(body)
 
 
 def _insert(session: Session, documents: Sequence[SearchDocument]) -> int:
@@ -157,66 +233,3 @@ def _row(document: SearchDocument) -> dict[str, Any]:
         "title_terms": " ".join(terms(document.title_text())),
         "body_terms": " ".join(terms(document.body())),
     }
-
-
-def _tsquery(words: Sequence[str]) -> str:
-    # Stems hold letters and digits only, so they need no quoting in tsquery syntax.
-    return " & ".join(f"{word}:*" if len(word) >= MIN_PREFIX else word for word in words)
-
-
-def _condition(query: SearchQuery, words: Sequence[str]) -> ColumnElement[bool] | None:
-    """The SQL condition of ``query``; None when a filter can match nothing."""
-    parts: list[ColumnElement[bool]] = [_t.user_id == query.user_id]
-    if words:
-        parts.append(_t.terms.bool_op("@@")(func.to_tsquery(_CONFIG, _tsquery(words))))
-    for facet, value in query.filters:
-        if facet in _SINGLE_VALUED:
-            parts.append(_SINGLE_VALUED[facet] == value)
-        elif facet in _MULTI_VALUED:
-            parts.append(_MULTI_VALUED[facet].contains([value]))
-        elif value.isdigit():
-            parts.append(_t.year == int(value))
-        else:
-            return None
-    return and_(true(), *parts)
-
-
-def _order(words: Sequence[str]) -> list[Any]:
-    newest = [_t.issued_on.desc().nulls_last(), _t.credential_id.desc()]
-    if not words:
-        return newest
-    rank = func.ts_rank(_t.terms, func.to_tsquery(_CONFIG, _tsquery(words)))
-    return [rank.desc(), *newest]
-
-
-def _facet_counts(session: Session, condition: ColumnElement[bool]) -> dict[Facet, dict[str, int]]:
-    """Every facet's value counts over the matching rows, in one round trip."""
-    matched = select(search_documents).where(condition).cte("matched")
-    m = matched.c
-    selects = [
-        select(literal(facet.value).label("facet"), source.label("value"), func.count())
-        .select_from(matched)
-        .where(source.is_not(None))
-        .group_by(source)
-        for facet, source in (
-            (Facet.ISSUER, m.issuer),
-            (Facet.LEVEL, m.level),
-            (Facet.STATUS, m.verdict),
-            (Facet.YEAR, func.cast(m.year, Text)),
-        )
-    ]
-    for facet, array in ((Facet.SKILL, m.skills), (Facet.TAG, m.tags)):
-        values = (
-            func.unnest(array).table_valued("value").render_derived(name=f"{facet.value}_values")
-        )
-        selects.append(
-            select(literal(facet.value).label("facet"), values.c.value, func.count())
-            .select_from(matched)
-            .join(values, true())
-            .group_by(values.c.value)
-        )
-    counted: dict[Facet, dict[str, int]] = {}
-    for facet_name, facet_value, count in session.execute(union_all(*selects)):
-        if facet_value:
-            counted.setdefault(Facet(facet_name), {})[str(facet_value)] = count
-    return counted

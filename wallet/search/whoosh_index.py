@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +22,7 @@ from whoosh.fields import ID, STORED, Schema
 from whoosh.query import Term
 
 from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
-from wallet.search.collection import FACETS, Collection, Entry
+from wallet.search.collection import FACETS, Collection, Collections, Entry
 from wallet.search.text import terms
 from wallet.verification.report import Verdict
 
@@ -31,8 +30,7 @@ log = logging.getLogger(__name__)
 
 INDEX_NAME = "credentials"
 WRITE_LOCK_TIMEOUT = 30.0
-# How many entries the in-memory collections may hold together (least recently searched
-# holders are dropped first); a few hundred bytes each.
+# How many entries the in-memory collections may hold together.
 MAX_CACHED_ENTRIES = 200_000
 
 
@@ -47,11 +45,10 @@ class WhooshIndex:
 
     def __init__(self, folder: Path, max_cached_entries: int = MAX_CACHED_ENTRIES) -> None:
         self.folder = folder
-        self.max_cached_entries = max_cached_entries
         self._lock = threading.RLock()
         self._index: index.Index | None = None
         self._searcher: Any = None
-        self._collections: OrderedDict[int, Collection] = OrderedDict()
+        self._collections = Collections(max_cached_entries)
         # The index generation the cached collections were read at.
         self._generation: int | None = None
 
@@ -141,16 +138,10 @@ class WhooshIndex:
     def _collection(self, owner: int) -> Collection:
         searcher = self._current_searcher()
         collection = self._collections.get(owner)
-        if collection is not None:
-            self._collections.move_to_end(owner)
-            return collection
-        docnums = searcher.docs_for_query(Term("owner", str(owner)))
-        collection = Collection(_entry(searcher.stored_fields(n)["entry"]) for n in docnums)
-        self._collections[owner] = collection
-        cached = sum(len(kept) for kept in self._collections.values())
-        while cached > self.max_cached_entries and len(self._collections) > 1:
-            _owner, dropped = self._collections.popitem(last=False)
-            cached -= len(dropped)
+        if collection is None:
+            docnums = searcher.docs_for_query(Term("owner", str(owner)))
+            collection = Collection(_entry(searcher.stored_fields(n)["entry"]) for n in docnums)
+            self._collections.put(owner, collection)
         return collection
 
     def _forget(self, changes: IndexChanges, unchanged_since: int, now: int) -> None:
@@ -158,15 +149,9 @@ class WhooshIndex:
         if unchanged_since != self._generation:
             self._collections.clear()
             return
-        owners = {*changes.cleared_owners, *(document.user_id for document in changes.documents)}
-        removed = set(changes.removed)
-        owners.update(
-            owner
-            for owner, collection in self._collections.items()
-            if not removed.isdisjoint(collection.credential_ids)
-        )
-        for owner in owners:
-            self._collections.pop(owner, None)
+        self._collections.forget(changes.cleared_owners)
+        self._collections.forget(document.user_id for document in changes.documents)
+        self._collections.forget(self._collections.holding(changes.removed))
         self._generation = now
 
 

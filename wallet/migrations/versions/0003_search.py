@@ -1,4 +1,4 @@
-"""search documents for the PostgreSQL search backend
+"""search documents and per-holder versions for the PostgreSQL search backend
 
 Revision ID: 0003
 Revises: 0002
@@ -50,6 +50,18 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("credential_id", name=op.f("pk_search_documents")),
     )
+    op.create_table(
+        "search_owners",
+        sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_search_owners_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_search_owners")),
+    )
     with op.batch_alter_table("search_documents", schema=None) as batch_op:
         batch_op.create_index("ix_search_documents_user_id", ["user_id"], unique=False)
         batch_op.create_index(
@@ -62,3 +74,4 @@ def downgrade() -> None:
         batch_op.drop_index("ix_search_documents_terms", postgresql_using="gin")
         batch_op.drop_index("ix_search_documents_user_id")
     op.drop_table("search_documents")
+    op.drop_table("search_owners")
