@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select
@@ -11,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from tests.support.search_data import store_credential, tag_credential
 from wallet.accounts import delete_account
+from wallet.db import Database
 from wallet.models import Credential, Tag, User
 from wallet.search import Facet, SearchIndex, SearchQuery, SearchResults
-from wallet.search.indexing import reindex
+from wallet.search.indexing import create_search_index, reindex
+from wallet.search.whoosh_index import WhooshIndex
 from wallet.verification.report import Verdict
 
 Owner = Callable[[str], User]
@@ -259,3 +262,53 @@ def test_reindex_rebuilds_every_document_from_the_database(
     session.commit()
     assert found(index, ola, "geografia") == [stored.id]
     assert session.scalars(select(Credential.id)).all() == [stored.id]
+
+
+@pytest.fixture
+def other_worker(backend: str, search_database: Database, tmp_path: Path) -> Iterator[SearchIndex]:
+    """A second index on the same storage, as another worker process holds it."""
+    other = create_search_index(
+        backend.split("-")[1], tmp_path / "search", search_database.sessions
+    )
+    yield other
+    if isinstance(other, WhooshIndex):
+        other.close()
+
+
+def test_search_commit_by_another_worker_is_seen(
+    index: SearchIndex, other_worker: SearchIndex, session: Session, owner: Owner
+) -> None:
+    ola = owner("ola")
+    first = store_credential(session, ola.id, "Analiza danych")
+    session.commit()
+    assert found(other_worker, ola, "analiza") == [first.id]  # read and kept in memory
+    second = store_credential(session, ola.id, "Analiza rynku")
+    session.delete(first)
+    session.commit()
+    assert found(other_worker, ola, "analiza") == [second.id]
+
+
+def test_search_rebuild_by_another_worker_is_seen(
+    index: SearchIndex, other_worker: SearchIndex, session: Session, owner: Owner
+) -> None:
+    ola = owner("ola")
+    store_credential(session, ola.id, "Geografia")
+    session.commit()
+    assert run(other_worker, ola).total == 1
+    index.rebuild(session, [])
+    session.commit()
+    assert run(other_worker, ola).total == 0
+
+
+def test_search_commit_for_one_holder_keeps_the_other_current(
+    index: SearchIndex, session: Session, owner: Owner
+) -> None:
+    ola, jan = owner("ola"), owner("jan")
+    olas = store_credential(session, ola.id, "Statystyka")
+    store_credential(session, jan.id, "Statystyka")
+    session.commit()
+    assert found(index, ola, "statystyka") == [olas.id]
+    jans = store_credential(session, jan.id, "Statystyka opisowa")
+    session.commit()
+    assert found(index, ola, "statystyka") == [olas.id]
+    assert len(found(index, jan, "statystyka")) == 2 and jans.id in found(index, jan, "opisowa")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import threading
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
@@ -110,47 +111,53 @@ class Collections:
     """Holders' collections kept in memory, each with the version it was read at.
 
     Bounded by how many entries they hold together: the least recently searched holders
-    are dropped first (a few hundred bytes an entry).
+    are dropped first (a few hundred bytes an entry). Safe to share between threads.
     """
 
     def __init__(self, max_entries: int) -> None:
         self.max_entries = max_entries
         self._kept: OrderedDict[int, tuple[object, Collection]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, owner: int, version: object = None) -> Collection | None:
         """The owner's collection if it was read at ``version``."""
-        kept = self._kept.get(owner)
-        if kept is None or kept[0] != version:
-            return None
-        self._kept.move_to_end(owner)
-        return kept[1]
+        with self._lock:
+            kept = self._kept.get(owner)
+            if kept is None or kept[0] != version:
+                return None
+            self._kept.move_to_end(owner)
+            return kept[1]
 
     def put(self, owner: int, collection: Collection, version: object = None) -> None:
         """Keep ``collection`` as the owner's, read at ``version``."""
-        self._kept[owner] = (version, collection)
-        self._kept.move_to_end(owner)
-        held = sum(len(kept) for _version, kept in self._kept.values())
-        while held > self.max_entries and len(self._kept) > 1:
-            _owner, (_version, dropped) = self._kept.popitem(last=False)
-            held -= len(dropped)
+        with self._lock:
+            self._kept[owner] = (version, collection)
+            self._kept.move_to_end(owner)
+            held = sum(len(kept) for _version, kept in self._kept.values())
+            while held > self.max_entries and len(self._kept) > 1:
+                _owner, (_version, dropped) = self._kept.popitem(last=False)
+                held -= len(dropped)
 
     def forget(self, owners: Iterable[int]) -> None:
         """Drop the collections of ``owners``."""
-        for owner in owners:
-            self._kept.pop(owner, None)
+        with self._lock:
+            for owner in owners:
+                self._kept.pop(owner, None)
 
     def holding(self, credential_ids: Iterable[int]) -> set[int]:
         """The owners whose kept collections hold any of ``credential_ids``."""
         wanted = set(credential_ids)
-        return {
-            owner
-            for owner, (_version, collection) in self._kept.items()
-            if not wanted.isdisjoint(collection.credential_ids)
-        }
+        with self._lock:
+            return {
+                owner
+                for owner, (_version, collection) in self._kept.items()
+                if not wanted.isdisjoint(collection.credential_ids)
+            }
 
     def clear(self) -> None:
         """Drop every collection."""
-        self._kept.clear()
+        with self._lock:
+            self._kept.clear()
 
 
 def _newest_first(entry: Entry) -> tuple[datetime, int]:
