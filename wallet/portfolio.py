@@ -6,7 +6,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import Select, case, delete, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -50,6 +50,8 @@ class ListQuery:
     include_hidden: bool = False
     tag_id: int | None = None
     collection_id: int | None = None
+    page: int = 1
+    page_size: int | None = None  # None lists everything
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,23 @@ class SkillEntry:
 
 
 def list_credentials(session: Session, user_id: int, query: ListQuery) -> list[Credential]:
-    """The user's credentials, filtered and ordered as ``query`` asks."""
+    """The user's credentials, filtered, ordered and paged as ``query`` asks."""
+    statement = _filtered(user_id, query)
+    keys = _order(query.sort)
+    ordered = [key.desc() if query.descending else key.asc() for key in keys]
+    statement = statement.order_by(*ordered, Credential.id.desc())
+    if query.page_size is not None:
+        statement = statement.limit(query.page_size).offset((query.page - 1) * query.page_size)
+    return list(session.scalars(statement))
+
+
+def count_credentials(session: Session, user_id: int, query: ListQuery) -> int:
+    """How many credentials ``query`` matches over all its pages."""
+    counted = _filtered(user_id, query).with_only_columns(func.count(Credential.id))
+    return int(session.scalar(counted.order_by(None)) or 0)
+
+
+def _filtered(user_id: int, query: ListQuery) -> Select[Credential]:
     statement = select(Credential).where(Credential.user_id == user_id)
     if not query.include_hidden:
         statement = statement.where(Credential.hidden.is_(False))
@@ -105,9 +123,7 @@ def list_credentials(session: Session, user_id: int, query: ListQuery) -> list[C
             CollectionItem.collection_id == query.collection_id,
             CollectionItem.user_id == user_id,
         )
-    keys = _order(query.sort)
-    ordered = [key.desc() if query.descending else key.asc() for key in keys]
-    return list(session.scalars(statement.order_by(*ordered, Credential.id.desc())))
+    return statement
 
 
 def _order(sort: SortKey) -> list[ColumnElement[object]]:

@@ -17,6 +17,7 @@ from tests.support.portfolio import PNG_DATA_URI, add_credential, loopback_conte
 from tests.support.web import FormClient
 from wallet import credentials
 from wallet.models import Credential, User, VerificationRun
+from wallet.routes.credentials import PAGE_SIZE
 
 ESCO = "http://data.europa.eu/esco/skill/5d7d8c5e-0a3e-4d7b-9a84-4b56b2e3b2a1"
 Login = Callable[[User], None]
@@ -199,3 +200,16 @@ def test_skills_page_lists_each_skill_with_its_credentials(
     credential_id = add_credential(db_session, owner.id, achievement, title="Data Literacy")
     html = page(client, "/credentials/skills")
     assert "Data analysis" in html and f'href="/credentials/{credential_id}"' in html
+
+
+def test_list_over_one_page_is_paged_with_links(
+    client: FormClient, owner: User, db_session: Session
+) -> None:
+    for number in range(PAGE_SIZE + 2):
+        add_credential(db_session, owner.id, title=f"Badge {number:03d}")
+    first = client.get("/credentials?sort=title&order=asc").get_data(as_text=True)
+    assert "Badge 000" in first and f"Badge {PAGE_SIZE:03d}" not in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    second = client.get("/credentials?sort=title&order=asc&page=2").get_data(as_text=True)
+    assert f"Badge {PAGE_SIZE + 1:03d}" in second and "Badge 000" not in second
+    assert 'rel="prev"' in second and 'rel="next"' not in second

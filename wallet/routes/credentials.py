@@ -34,6 +34,8 @@ from wallet.routes.forms import EmptyForm
 from wallet.routes.organise import CollectionChoiceForm, NoteForm, TagForm
 from wallet.routes.scope import db_session, services, settings, user
 
+PAGE_SIZE = 48  # a screenful or two of cards; longer lists are paged
+
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
 VIEW_KEY = "credentials_view"
@@ -84,6 +86,8 @@ def _list_query(args: MultiDict[str, str]) -> ListQuery:
         include_hidden=args.get("hidden") == "1",
         tag_id=args.get("tag", type=int),
         collection_id=args.get("collection", type=int),
+        page=max(1, min(args.get("page", 1, type=int) or 1, 10_000)),
+        page_size=PAGE_SIZE,
     )
 
 
@@ -105,9 +109,12 @@ def index() -> ResponseReturnValue:
         else None
     )
     cards = [credential_card(c) for c in portfolio.list_credentials(db_session(), owner, query)]
+    total = portfolio.count_credentials(db_session(), owner, query)
     return render_template(
         "credentials/index.html",
         cards=cards,
+        total=total,
+        pages=max(1, -(-total // PAGE_SIZE)),
         query=query,
         view=_view(request.args),
         sort_keys=list(SortKey),
