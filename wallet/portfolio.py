@@ -20,7 +20,7 @@ from wallet.models import (
     Notice,
     Tag,
 )
-from wallet.records import LocalizedText, SkillFramework, record_from_json
+from wallet.records import LocalizedText, SkillFramework, skills_from_json
 from wallet.verification.report import Verdict
 
 MAX_TAG_CHARS = 80
@@ -384,10 +384,8 @@ def skills_overview(session: Session, user_id: int) -> list[SkillEntry]:
         .order_by(func.lower(Credential.title), Credential.id)
     )
     for credential in credentials:
-        record = record_from_json(credential.record)
-        skills = [*record.skills, *(s for o in record.learning_outcomes for s in o.skills)]
         ref = CredentialRef(credential.id, credential.title)
-        for skill in skills:
+        for skill in skills_from_json(credential.record):
             entry = found.get(skill.uri) or SkillEntry(skill.uri, skill.label, skill.framework, ())
             if ref not in entry.credentials:
                 label = entry.label or skill.label

@@ -326,6 +326,22 @@ def record_from_json(data: JsonObject) -> CredentialRecord:
     return decoded
 
 
+def skills_from_json(data: JsonObject) -> tuple[Skill, ...]:
+    """The skills of a stored record (its own and its outcomes'), without decoding the rest."""
+    stored: list[JsonValue] = list(_as_list(data.get("skills")))
+    for outcome in _as_list(data.get("learning_outcomes")):
+        if isinstance(outcome, dict):
+            stored.extend(_as_list(outcome.get("skills")))
+    try:
+        return tuple(typing.cast(Skill, _decode(Skill, item)) for item in stored)
+    except (TypeError, ValueError, KeyError) as error:
+        raise CredentialFormatError(f"stored credential record is malformed: {error}") from None
+
+
+def _as_list(value: JsonValue) -> list[JsonValue]:
+    return value if isinstance(value, list) else []
+
+
 def _encode(value: object) -> JsonValue:
     if isinstance(value, LocalizedText):
         return dict(value.entries)
