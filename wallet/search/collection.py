@@ -41,33 +41,36 @@ class Entry:
 
 
 class Collection:
-    """An owner's entries indexed for search; never changed once built."""
+    """An owner's entries indexed for search; its answers never change once built.
+
+    Reading a collection is cheap; what a search needs (a word's postings, a facet value's
+    holders) is worked out on first use and kept.
+    """
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         # Newest first, so a position is also the order of a search without words and
         # the tie-break between equally good matches.
-        ordered = sorted(entries, key=_newest_first, reverse=True)
-        self._hits = [entry.hit for entry in ordered]
-        self.credential_ids = frozenset(hit.credential_id for hit in self._hits)
-        self._values = [[entry.facets[n] for entry in ordered] for n in range(len(FACETS))]
-        self._holders: list[dict[str, set[int]]] = [{} for _ in FACETS]
-        for n, column in enumerate(self._values):
-            for position, values in enumerate(column):
-                for value in values:
-                    self._holders[n].setdefault(value, set()).add(position)
-        self._postings = _postings(ordered)
-        self._vocabulary = sorted(self._postings)
-        self._everything = frozenset(range(len(ordered)))
-        self._all_counts = self._counts(self._everything)
+        self._entries = sorted(entries, key=_newest_first, reverse=True)
+        self.credential_ids = frozenset(entry.hit.credential_id for entry in self._entries)
+        self._words = [frozenset((*e.title_terms, *e.body_terms)) for e in self._entries]
+        self._vocabulary = sorted(frozenset().union(*self._words))
+        self._known = frozenset(self._vocabulary)
+        self._title_shares = _shares([entry.title_terms for entry in self._entries], TITLE_WEIGHT)
+        self._body_shares = _shares([entry.body_terms for entry in self._entries], 1.0)
+        self._everything = frozenset(range(len(self._entries)))
+        # Worked out on first use; a race between threads only repeats the work.
+        self._postings: dict[str, dict[int, float]] = {}
+        self._holders: dict[Facet, dict[str, set[int]]] = {}
+        self._all_counts: dict[Facet, dict[str, int]] | None = None
 
     def __len__(self) -> int:
-        return len(self._hits)
+        return len(self._entries)
 
     def search(self, query: SearchQuery) -> SearchResults:
         """The entries matching ``query``: one page, best first, and the facet counts."""
         matched: frozenset[int] | set[int] = self._everything
         for facet, value in query.filters:
-            matched = matched & self._holders[FACETS.index(facet)].get(value, set())
+            matched = matched & self._facet_holders(facet).get(value, set())
         weights = [self._word_weights(word) for word in query_terms(query.text)]
         for weight in sorted(weights, key=len):
             matched = matched & weight.keys()
@@ -77,15 +80,20 @@ class Collection:
             best = heapq.nsmallest(wanted, matched, key=lambda p: (-scores[p], p))
         else:
             best = heapq.nsmallest(wanted, matched)
-        counted = self._all_counts if matched is self._everything else self._counts(matched)
-        hits = tuple(self._hits[position] for position in best[query.offset :])
+        if matched is self._everything:
+            if self._all_counts is None:
+                self._all_counts = self._counts(matched)
+            counted = self._all_counts
+        else:
+            counted = self._counts(matched)
+        hits = tuple(self._entries[position].hit for position in best[query.offset :])
         return SearchResults(query, len(matched), hits, build_facets(query, counted))
 
     def _word_weights(self, word: str) -> dict[int, float]:
         """The score each entry gets from one query word (entries without it are absent)."""
         found: dict[int, float] = {}
         for term in self._expansions(word):
-            postings = self._postings[term]
+            postings = self._term_postings(term)
             idf = math.log(1 + (len(self) - len(postings) + 0.5) / (len(postings) + 0.5))
             factor = idf * (2 if term == word else 1)
             for position, saturation in postings.items():
@@ -94,15 +102,42 @@ class Collection:
 
     def _expansions(self, word: str) -> list[str]:
         if len(word) < MIN_PREFIX:
-            return [word] if word in self._postings else []
+            return [word] if word in self._known else []
         start = bisect_left(self._vocabulary, word)
         end = bisect_left(self._vocabulary, word + "\U0010ffff", start)
         return self._vocabulary[start:end]
 
+    def _term_postings(self, term: str) -> dict[int, float]:
+        """The BM25 saturated frequency of ``term`` in each entry holding it (BM25F fields)."""
+        postings = self._postings.get(term)
+        if postings is None:
+            postings = {}
+            for position, words in enumerate(self._words):
+                if term in words:
+                    entry = self._entries[position]
+                    frequency = (
+                        entry.title_terms.count(term) * self._title_shares[position]
+                        + entry.body_terms.count(term) * self._body_shares[position]
+                    )
+                    postings[position] = frequency * (K1 + 1) / (frequency + K1)
+            self._postings[term] = postings
+        return postings
+
+    def _facet_holders(self, facet: Facet) -> dict[str, set[int]]:
+        holders = self._holders.get(facet)
+        if holders is None:
+            holders = {}
+            n = FACETS.index(facet)
+            for position, entry in enumerate(self._entries):
+                for value in entry.facets[n]:
+                    holders.setdefault(value, set()).add(position)
+            self._holders[facet] = holders
+        return holders
+
     def _counts(self, matched: Iterable[int]) -> dict[Facet, dict[str, int]]:
-        chosen = list(matched)
+        chosen = [self._entries[position].facets for position in matched]
         return {
-            facet: dict(Counter(chain.from_iterable(map(self._values[n].__getitem__, chosen))))
+            facet: dict(Counter(chain.from_iterable(facets[n] for facets in chosen)))
             for n, facet in enumerate(FACETS)
         }
 
@@ -165,20 +200,7 @@ def _newest_first(entry: Entry) -> tuple[datetime, int]:
     return (hit.issued_on or _OLDEST, hit.credential_id)
 
 
-def _postings(entries: list[Entry]) -> dict[str, dict[int, float]]:
-    """For each word, the BM25 saturated frequency of each entry holding it (BM25F fields)."""
-    count = len(entries) or 1
-    title_average = sum(len(entry.title_terms) for entry in entries) / count or 1.0
-    body_average = sum(len(entry.body_terms) for entry in entries) / count or 1.0
-    postings: dict[str, dict[int, float]] = {}
-    for position, entry in enumerate(entries):
-        title_share = TITLE_WEIGHT / ((1 - B) + B * len(entry.title_terms) / title_average)
-        body_share = 1 / ((1 - B) + B * len(entry.body_terms) / body_average)
-        frequencies = dict.fromkeys(entry.title_terms, 0.0)
-        for term in entry.title_terms:
-            frequencies[term] += title_share
-        for term in entry.body_terms:
-            frequencies[term] = frequencies.get(term, 0.0) + body_share
-        for term, frequency in frequencies.items():
-            postings.setdefault(term, {})[position] = frequency * (K1 + 1) / (frequency + K1)
-    return postings
+def _shares(fields: list[tuple[str, ...]], weight: float) -> list[float]:
+    """What one occurrence of a word counts for in each entry's field: BM25 length norm."""
+    average = sum(map(len, fields)) / (len(fields) or 1) or 1.0
+    return [weight / ((1 - B) + B * len(field) / average) for field in fields]

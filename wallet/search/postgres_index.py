@@ -4,13 +4,12 @@ Rows are written inside the transaction that changes the credential, with a new 
 version for each holder they belong to (``search_owners``), so every worker sees the index
 exactly as committed. A worker searches a holder's ``Collection`` in memory, read from the
 rows once and reused while the holder's version is unchanged: one indexed lookup per search
-instead of ranking and tallying every matching row in SQL. Words are analysed in Python
-(``text.py``); the ``simple`` tsvector keeps them, the title's weighted ``A``.
+instead of ranking and tallying every matching row in SQL. Rows keep their words analysed
+(``text.py``), space separated, so reading them back is a split.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -18,22 +17,18 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
-    ColumnElement,
     ForeignKey,
     Index,
     Integer,
     String,
     Table,
     Text,
-    bindparam,
     delete,
-    func,
     insert,
-    literal_column,
     select,
 )
 from sqlalchemy import Column as SqlColumn
-from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,9 +42,6 @@ from wallet.verification.report import Verdict
 BATCH = 1000
 # How many entries one worker's in-memory collections may hold together.
 MAX_CACHED_ENTRIES = 200_000
-_CONFIG: ColumnElement[Any] = literal_column("'simple'::regconfig")
-# One lexeme of a tsvector's text form and its positions, "'word':1A,5".
-_LEXEME = re.compile(r"'((?:[^']|'')*)':([0-9A-D,]+)")
 
 search_documents = Table(
     "search_documents",
@@ -70,9 +62,9 @@ search_documents = Table(
     SqlColumn("year", Integer, nullable=True),
     SqlColumn("skills", ARRAY(Text()).with_variant(JSON(), "sqlite"), nullable=False),
     SqlColumn("tags", ARRAY(Text()).with_variant(JSON(), "sqlite"), nullable=False),
-    SqlColumn("terms", TSVECTOR().with_variant(Text(), "sqlite"), nullable=False),
+    SqlColumn("title_terms", Text(), nullable=False),
+    SqlColumn("body_terms", Text(), nullable=False),
     Index("ix_search_documents_user_id", "user_id"),
-    Index("ix_search_documents_terms", "terms", postgresql_using="gin"),
 )
 search_owners = Table(
     "search_owners",
@@ -88,6 +80,7 @@ search_owners = Table(
     SqlColumn("version", BigInteger, nullable=False),
 )
 _t = search_documents.c
+_FACET_NAMES = tuple(facet.value for facet in FACETS)
 
 
 class PostgresIndex:
@@ -176,7 +169,8 @@ def _load(session: Session, owner: int) -> Collection:
             _t.year,
             _t.skills,
             _t.tags,
-            _t.terms,
+            _t.title_terms,
+            _t.body_terms,
         ).where(_t.user_id == owner)
     )
     return Collection(_entry(row) for row in rows)
@@ -192,29 +186,14 @@ def _entry(row: Any) -> Entry:
         "status": (row.verdict,),
         "tag": tuple(row.tags),
     }
-    title_terms, body_terms = _split_terms(row.terms)
-    return Entry(hit, title_terms, body_terms, tuple(values[facet.value] for facet in FACETS))
-
-
-def _split_terms(vector: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The title's and the body's words from a tsvector's text, each as often as it occurs."""
-    title: list[str] = []
-    body: list[str] = []
-    for lexeme, positions in _LEXEME.findall(vector):
-        word = lexeme.replace("''", "'")
-        for position in positions.split(","):
-            (title if position.endswith("A") else body).append(word)
-    return tuple(title), tuple(body)
+    facets = tuple(values[name] for name in _FACET_NAMES)
+    return Entry(hit, tuple(row.title_terms.split()), tuple(row.body_terms.split()), facets)
 
 
 def _insert(session: Session, documents: Sequence[SearchDocument]) -> int:
     if not documents:
         return 0
-    weighted = func.setweight(
-        func.to_tsvector(_CONFIG, bindparam("title_terms")), literal_column("'A'")
-    ).op("||")(func.to_tsvector(_CONFIG, bindparam("body_terms")))
-    statement = insert(search_documents).values(terms=weighted)
-    session.execute(statement, [_row(document) for document in documents])
+    session.execute(insert(search_documents), [_row(document) for document in documents])
     return len(documents)
 
 

@@ -35,7 +35,8 @@ def upgrade() -> None:
         sa.Column(
             "tags", postgresql.ARRAY(sa.Text()).with_variant(sa.JSON(), "sqlite"), nullable=False
         ),
-        sa.Column("terms", postgresql.TSVECTOR().with_variant(sa.Text(), "sqlite"), nullable=False),
+        sa.Column("title_terms", sa.Text(), nullable=False),
+        sa.Column("body_terms", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["credential_id"],
             ["credentials.id"],
@@ -64,14 +65,10 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("search_documents", schema=None) as batch_op:
         batch_op.create_index("ix_search_documents_user_id", ["user_id"], unique=False)
-        batch_op.create_index(
-            "ix_search_documents_terms", ["terms"], unique=False, postgresql_using="gin"
-        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("search_documents", schema=None) as batch_op:
-        batch_op.drop_index("ix_search_documents_terms", postgresql_using="gin")
         batch_op.drop_index("ix_search_documents_user_id")
     op.drop_table("search_documents")
     op.drop_table("search_owners")
