@@ -117,7 +117,7 @@ def test_import_page_keyboard_only_reaches_picker_paste_box_and_address(
 
     page.locator("body").focus()
     tab_to(page, "input[type=file]")
-    with page.expect_file_chooser() as chooser:
+    with page.expect_file_chooser(timeout=15_000) as chooser:  # slow under a loaded CI machine
         page.keyboard.press("Space")
     assert chooser.value.is_multiple()
 
