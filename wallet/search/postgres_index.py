@@ -35,13 +35,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from wallet.models import User
 from wallet.models.base import Base, UTCDateTime
 from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
-from wallet.search.collection import FACETS, Collection, Collections, Entry
+from wallet.search.collection import FACETS, Collection, Collections, Entry, analysed_words
 from wallet.search.text import terms
 from wallet.verification.report import Verdict
 
 BATCH = 1000
 # How many entries one worker's in-memory collections may hold together.
-MAX_CACHED_ENTRIES = 200_000
+MAX_CACHED_ENTRIES = 100_000
 
 search_documents = Table(
     "search_documents",
@@ -187,7 +187,7 @@ def _entry(row: Any) -> Entry:
         "tag": tuple(row.tags),
     }
     facets = tuple(values[name] for name in _FACET_NAMES)
-    return Entry(hit, tuple(row.title_terms.split()), tuple(row.body_terms.split()), facets)
+    return Entry(hit, analysed_words(row.title_terms), analysed_words(row.body_terms), facets)
 
 
 def _insert(session: Session, documents: Sequence[SearchDocument]) -> int:

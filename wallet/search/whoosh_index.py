@@ -22,7 +22,7 @@ from whoosh.fields import ID, STORED, Schema
 from whoosh.query import Term
 
 from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
-from wallet.search.collection import FACETS, Collection, Collections, Entry
+from wallet.search.collection import FACETS, Collection, Collections, Entry, analysed_words
 from wallet.search.text import terms
 from wallet.verification.report import Verdict
 
@@ -31,11 +31,11 @@ log = logging.getLogger(__name__)
 INDEX_NAME = "credentials"
 WRITE_LOCK_TIMEOUT = 30.0
 # How many entries the in-memory collections may hold together.
-MAX_CACHED_ENTRIES = 200_000
+MAX_CACHED_ENTRIES = 100_000
 
 
 def _schema() -> Schema:
-    return Schema(key=ID(unique=True), owner=ID(), entry=STORED())
+    return Schema(key=ID(unique=True), owner=ID(), document=STORED())
 
 
 class WhooshIndex:
@@ -111,7 +111,7 @@ class WhooshIndex:
             name = str(self.folder)
             if index.exists_in(name, indexname=INDEX_NAME):
                 self._index = index.open_dir(name, indexname=INDEX_NAME)
-                if "entry" not in self._index.schema:
+                if "document" not in self._index.schema:
                     # An index from before collections were stored whole: start anew.
                     log.warning("search index has an old layout; run 'wallet search reindex'")
                     self._index.close()
@@ -140,7 +140,7 @@ class WhooshIndex:
         collection = self._collections.get(owner)
         if collection is None:
             docnums = searcher.docs_for_query(Term("owner", str(owner)))
-            collection = Collection(_entry(searcher.stored_fields(n)["entry"]) for n in docnums)
+            collection = Collection(_entry(searcher.stored_fields(n)["document"]) for n in docnums)
             self._collections.put(owner, collection)
         return collection
 
@@ -156,6 +156,7 @@ class WhooshIndex:
 
 
 def _fields(document: SearchDocument) -> dict[str, object]:
+    # A stored layout the code no longer reads needs a new field name (see ``_open``).
     issued = document.issued_on
     entry = (
         document.credential_id,
@@ -165,9 +166,9 @@ def _fields(document: SearchDocument) -> dict[str, object]:
         document.verdict.value,
         " ".join(terms(document.title_text())),
         " ".join(terms(document.body())),
-        tuple(document.facet_values(facet) for facet in FACETS),
+        {facet.value: document.facet_values(facet) for facet in FACETS},
     )
-    return {"key": str(document.credential_id), "owner": str(document.user_id), "entry": entry}
+    return {"key": str(document.credential_id), "owner": str(document.user_id), "document": entry}
 
 
 def _entry(stored: Any) -> Entry:
@@ -179,4 +180,5 @@ def _entry(stored: Any) -> Entry:
         issued_on=datetime.fromtimestamp(issued, UTC) if issued is not None else None,
         verdict=Verdict(verdict),
     )
-    return Entry(hit, tuple(title_terms.split()), tuple(body_terms.split()), tuple(facets))
+    values = tuple(facets.get(facet.value, ()) for facet in FACETS)
+    return Entry(hit, analysed_words(title_terms), analysed_words(body_terms), values)
