@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import re
 
 import pytest
@@ -10,6 +9,7 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from tests.support.archives import BAD_ENTRY, backpack_export, signed_badge
 from tests.support.axe import assert_accessible
+from tests.support.journey import drop_files
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -50,24 +50,6 @@ def expect_finished_job(page: Page, imported: int, failed: int) -> None:
     expect(items).to_have_count(imported + failed)
     expect(items.filter(has=page.get_by_text("Imported", exact=True))).to_have_count(imported)
     expect(page.get_by_role("link", name="Refresh")).to_be_hidden()
-
-
-def drop_files(page: Page, selector: str, files: dict[str, bytes]) -> None:
-    """A real drop event whose DataTransfer carries ``files``, dispatched on ``selector``."""
-    encoded = {name: base64.b64encode(data).decode() for name, data in files.items()}
-    transfer = page.evaluate_handle(
-        """(files) => {
-            const transfer = new DataTransfer();
-            for (const [name, data] of Object.entries(files)) {
-                const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-                transfer.items.add(new File([bytes], name, { type: "application/zip" }));
-            }
-            return transfer;
-        }""",
-        encoded,
-    )
-    page.dispatch_event(selector, "dragover", {"dataTransfer": transfer})
-    page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
 
 
 def tab_to(page: Page, selector: str, limit: int = 40) -> None:

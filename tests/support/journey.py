@@ -4,27 +4,23 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
-from werkzeug.serving import make_server
 
 from tests.support.di_issuer import TestIssuer, achievement_credential
 from tests.support.httpserver import LocalServer
-from tests.support.live_server import LiveServer, live_settings
+from tests.support.live_server import LiveServer, live_settings, running_app
 from tests.support.status_lists import bitstring_entry, bitstring_list_credential, encode_list
-from wallet import create_app, monitoring
+from wallet import monitoring
 from wallet.config import Settings
 from wallet.db import Database
 from wallet.mail import create_mailer
 from wallet.monitoring import ReverifySummary
-from wallet.schema import upgrade_schema
 from wallet.services import Services
 from wallet.verification.data_integrity import JCS
 
@@ -37,25 +33,6 @@ MAX_TABS = 60
 def journey_settings(data_dir: Path) -> Settings:
     """The live server's settings, except that issuers on 127.0.0.1 may be fetched."""
     return replace(live_settings(data_dir), allow_loopback_fetch=True)
-
-
-@contextmanager
-def loopback_app(data_dir: Path) -> Iterator[LiveServer]:
-    """Serve a freshly migrated app that reaches loopback issuers, until the block ends."""
-    settings = journey_settings(data_dir)
-    database = Database.from_url(settings.database_url)
-    upgrade_schema(database.engine)
-    app = create_app(settings, database=database)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="journey-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(base_url=f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        database.engine.dispose()
 
 
 def reverify_live(data_dir: Path, at: datetime) -> ReverifySummary:
@@ -146,3 +123,8 @@ def drop_files(page: Page, selector: str, files: dict[str, bytes]) -> None:
     )
     page.dispatch_event(selector, "dragover", {"dataTransfer": transfer})
     page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
+
+
+def loopback_app(data_dir: Path) -> AbstractContextManager[LiveServer]:
+    """Serve a freshly migrated app that reaches loopback issuers, until the block ends."""
+    return running_app(data_dir, journey_settings(data_dir))

@@ -41,9 +41,9 @@ def live_settings(data_dir: Path) -> Settings:
 
 
 @contextmanager
-def running_app(data_dir: Path) -> Iterator[LiveServer]:
+def running_app(data_dir: Path, settings: Settings | None = None) -> Iterator[LiveServer]:
     """Serve a freshly migrated app from a background thread until the block ends."""
-    settings = live_settings(data_dir)
+    settings = settings or live_settings(data_dir)
     database = Database.from_url(settings.database_url)
     upgrade_schema(database.engine)
     app = create_app(settings, database=database)
