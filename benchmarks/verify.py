@@ -19,11 +19,11 @@ from datetime import datetime
 from pathlib import Path
 
 from wallet import importing
+from wallet.fetching import OfflineFetcher
 from wallet.records import CredentialRecord
 from wallet.verification.context import VerificationContext
 from wallet.verification.report import CheckStatus, Report, Verdict
 from wallet.verification.verifier import verify_envelope
-from wallet.verify_command import OfflineFetcher
 
 
 def verify(data: bytes, source: str, at: datetime) -> tuple[Report, CredentialRecord]:

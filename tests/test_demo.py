@@ -17,6 +17,7 @@ from wallet.cli import main
 from wallet.config import Settings
 from wallet.db import Database
 from wallet.envelope import CredentialFormat
+from wallet.fetching import OfflineFetcher
 from wallet.mail import create_mailer
 from wallet.models import Credential, Notice, NoticeKind, User
 from wallet.records import SkillFramework, record_from_json
@@ -104,7 +105,7 @@ def test_reverify_after_demo_warns_about_the_expiring_credential(
 ) -> None:
     mailer = create_mailer(None, settings.mail_sender, settings.mail_dir)
     services = Services(settings=settings, database=database, mailer=mailer)
-    services.fetcher = demo.OfflineFetcher()  # the OB 2.0 badge's issuer is not on loopback
+    services.fetcher = OfflineFetcher()  # the OB 2.0 badge's issuer is not on loopback
     summary = monitoring.reverify_all(services, at=AT)
     db_session.commit()  # end this session's read snapshot to see what reverify committed
     notices = list(db_session.scalars(select(Notice)))

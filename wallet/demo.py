@@ -28,8 +28,7 @@ from wallet.demo_portfolio import (
     eudi_learning_credential,
     sql_jwt,
 )
-from wallet.errors import FetchError
-from wallet.fetching import Fetched
+from wallet.fetching import OfflineFetcher
 from wallet.models import HolderIdentifier, IdentifierKind, User
 from wallet.verification.context import VerificationContext
 
@@ -61,13 +60,6 @@ class DemoAccount:
     results: tuple[ImportResult, ...] = ()
 
 
-class OfflineFetcher:
-    """Refuses every fetch: the demo's credentials must verify without the network."""
-
-    def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
-        raise FetchError(f"the demo fetches nothing from the network ({url})")
-
-
 def create_demo(session: Session, at: dt.datetime) -> DemoAccount:
     """Create the demo account with its portfolio unless it exists; the caller commits."""
     exists = session.scalar(select(User.id).where(User.email == DEMO_EMAIL))
@@ -82,7 +74,11 @@ def create_demo(session: Session, at: dt.datetime) -> DemoAccount:
     )
     session.flush()
     issuers = DemoIssuers.generate(at)
-    ctx = VerificationContext(fetcher=OfflineFetcher(), at=at, recipients=frozenset({DEMO_EMAIL}))
+    ctx = VerificationContext(
+        fetcher=OfflineFetcher("the demo fetches nothing from the network"),
+        at=at,
+        recipients=frozenset({DEMO_EMAIL}),
+    )
     results: list[ImportResult] = []
     for source, build in PORTFOLIO:
         results.extend(import_bytes(session, user.id, build(issuers, DEMO_EMAIL, at), source, ctx))

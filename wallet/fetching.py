@@ -329,3 +329,13 @@ class RecordingFetcher:
         if url not in self.responses:
             self.responses[url] = self._inner.fetch(url, accept=accept, max_bytes=max_bytes)
         return self.responses[url]
+
+
+class OfflineFetcher:
+    """A fetcher for runs that must not touch the network: every fetch is refused."""
+
+    def __init__(self, reason: str = "verification is offline") -> None:
+        self._reason = reason
+
+    def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
+        raise FetchError(f"{url} is not fetched: {self._reason}")

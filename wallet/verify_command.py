@@ -11,7 +11,7 @@ from pathlib import Path
 from wallet import importing
 from wallet.envelope import CredentialFormat, EntryFailure, Envelope
 from wallet.errors import CredentialFormatError, FetchError, ValidationError, WalletError
-from wallet.fetching import DocumentMapFetcher, Fetched, Fetcher, SafeFetcher
+from wallet.fetching import DocumentMapFetcher, Fetcher, OfflineFetcher, SafeFetcher
 from wallet.jsonvalues import JsonObject
 from wallet.records import CredentialRecord, record_to_json
 from wallet.verification.context import VerificationContext
@@ -32,14 +32,6 @@ class SourceResult:
     format: CredentialFormat | None
     report: Report
     record: CredentialRecord | None
-
-
-class OfflineFetcher:
-    """The fetcher of an offline run without a document map: every fetch is refused."""
-
-    def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
-        """Refuse ``url``: nothing outside the document map is fetched offline."""
-        raise FetchError(f"{url} is not fetched: verification is offline")
 
 
 def make_fetcher(
