@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +15,8 @@ from sqlalchemy.orm import Session
 from tests.support.di_issuer import TestIssuer, achievement_credential
 from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import make_issuer
-from wallet import credentials
+from wallet import credentials, importing
+from wallet.envelope import CredentialFormat
 from wallet.errors import CredentialFormatError, NotFoundError
 from wallet.fetching import SafeFetcher
 from wallet.models import Credential, ItemOutcome, User, VerificationRun
@@ -171,3 +173,16 @@ def test_import_then_rollback_leaves_nothing_stored(
     assert result.outcome is ItemOutcome.IMPORTED
     db_session.rollback()
     assert count(db_session, Credential) == 0
+
+
+def test_import_items_item_that_cannot_be_derived_fails_alone(
+    db_session: Session, make_user: Callable[..., User]
+) -> None:
+    user = make_user()
+    [good] = importing.read_envelopes(signed_badge(), "good.json")
+    # Claimed to be an ELM credential, but it is an OB 3.0 one: the mapper refuses it.
+    mislabelled = replace(good, format=CredentialFormat.ELM_JSONLD, source="odd.json", raw=b"odd")
+    results = credentials.import_items(db_session, user.id, [mislabelled, good], context())
+    assert [result.outcome for result in results] == [ItemOutcome.FAILED, ItemOutcome.IMPORTED]
+    assert results[0].error_code == "credential_format"
+    assert count(db_session, Credential) == 1

@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wallet import importing
-from wallet.envelope import CredentialFormat, EntryFailure, Envelope
-from wallet.errors import N_, NotFoundError
+from wallet.envelope import EntryFailure, Envelope, clr_payloads, with_container
+from wallet.errors import N_, NotFoundError, WalletError
 from wallet.jsonvalues import JsonObject
 from wallet.models import Credential, ItemOutcome, VerificationRun
 from wallet.models.base import utcnow
@@ -59,29 +59,37 @@ def import_items(
 ) -> list[ImportResult]:
     """Import already-read envelopes (and report the entries that could not be read)."""
     items = list(items)
-    containers = {
-        item.source: item.payload
-        for item in items
-        if isinstance(item, Envelope) and item.format is CredentialFormat.CLR2
-    }
+    containers = clr_payloads(items)
     stored_ids: dict[str, int] = {}
     results = []
     for item in items:
-        if isinstance(item, EntryFailure):
-            results.append(
-                ImportResult(
-                    item.source,
-                    ItemOutcome.FAILED,
-                    error_code=item.error_code,
-                    message=item.message,
-                )
-            )
-            continue
-        result = import_envelope(session, user_id, item, ctx, containers, stored_ids)
+        result = import_item(session, user_id, item, ctx, containers, stored_ids)
         if result.credential_id is not None:
             stored_ids[item.source] = result.credential_id
         results.append(result)
     return results
+
+
+def import_item(
+    session: Session,
+    user_id: int,
+    item: Envelope | EntryFailure,
+    ctx: VerificationContext,
+    containers: Mapping[str, JsonObject],
+    stored_ids: Mapping[str, int],
+) -> ImportResult:
+    """One item's result: stored, a duplicate, or failed with the reason (never raised)."""
+    if isinstance(item, EntryFailure):
+        return ImportResult(
+            item.source, ItemOutcome.FAILED, error_code=item.error_code, message=item.message
+        )
+    try:
+        return import_envelope(session, user_id, item, ctx, containers, stored_ids)
+    except WalletError as error:
+        # Nothing of the item was written: rows are only added inside its savepoint.
+        return ImportResult(
+            item.source, ItemOutcome.FAILED, error_code=error.code, message=error.message
+        )
 
 
 def import_envelope(
@@ -98,9 +106,7 @@ def import_envelope(
     if existing is not None:
         return _duplicate(envelope.source, existing)
     verification = verify_envelope(envelope, ctx)
-    linked = dict(verification.linked)
-    if envelope.container and envelope.container in containers:
-        linked[envelope.container] = containers[envelope.container]
+    linked = with_container(verification.linked, envelope, containers)
     record = importing.normalise(envelope, linked)
     try:
         with session.begin_nested():

@@ -6,6 +6,7 @@ These types sit outside ``wallet/import/`` so that every layer can name them wit
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from wallet.jsonvalues import JsonObject
@@ -51,3 +52,22 @@ class EntryFailure:
     source: str
     error_code: str
     message: str
+
+
+def clr_payloads(items: Iterable[Envelope | EntryFailure]) -> dict[str, JsonObject]:
+    """The CLRs among ``items`` by source: their nested credentials are derived with them."""
+    return {
+        item.source: item.payload
+        for item in items
+        if isinstance(item, Envelope) and item.format is CredentialFormat.CLR2
+    }
+
+
+def with_container(
+    linked: Mapping[str, JsonObject], envelope: Envelope, containers: Mapping[str, JsonObject]
+) -> dict[str, JsonObject]:
+    """``linked`` plus the CLR ``envelope`` came from, keyed as the normaliser looks it up."""
+    documents = dict(linked)
+    if envelope.container is not None and envelope.container in containers:
+        documents[envelope.container] = containers[envelope.container]
+    return documents

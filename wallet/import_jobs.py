@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, undefer
 
 from wallet import importing
-from wallet.credentials import ImportResult, import_envelope
-from wallet.envelope import CredentialFormat, EntryFailure, Envelope
+from wallet.credentials import ImportResult, import_item
+from wallet.envelope import EntryFailure, Envelope, clr_payloads
 from wallet.errors import N_, NotFoundError, ValidationError, WalletError
 from wallet.jsonvalues import JsonObject
 from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState
@@ -272,15 +272,10 @@ def _run_claimed(
         return
     session.commit()
     ctx = context_for(session, user_id)
-    containers = {
-        item.source: item.payload
-        for item in items
-        if isinstance(item, Envelope) and item.format is CredentialFormat.CLR2
-    }
+    containers = clr_payloads(items)
     stored_ids = _stored_ids(session, job_id)
     for position in range(start, len(items)):
-        # Touching the job row first checks the claim and opens the item's transaction, so the
-        # credential's savepoint nests inside it (pysqlite commits a savepoint opened outside one).
+        # Touching the job row first checks that this worker still holds the claim.
         if not _fenced(session, job_id, token, position, processed=position):
             session.rollback()
             return
@@ -316,17 +311,8 @@ def _import_item(
     containers: dict[str, JsonObject],
     stored_ids: dict[str, int],
 ) -> ImportResult:
-    if isinstance(item, EntryFailure):
-        return ImportResult(
-            item.source, ItemOutcome.FAILED, error_code=item.error_code, message=item.message
-        )
     try:
-        return import_envelope(session, user_id, item, ctx, containers, stored_ids)
-    except WalletError as error:
-        session.rollback()
-        return ImportResult(
-            item.source, ItemOutcome.FAILED, error_code=error.code, message=error.message
-        )
+        return import_item(session, user_id, item, ctx, containers, stored_ids)
     except Exception:  # One broken item must never stop the others; it is logged and reported.
         logger.exception("importing %s failed", item.source)
         session.rollback()

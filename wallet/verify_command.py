@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from wallet import importing
-from wallet.envelope import CredentialFormat, EntryFailure, Envelope
+from wallet.envelope import CredentialFormat, EntryFailure, Envelope, clr_payloads, with_container
 from wallet.errors import CredentialFormatError, FetchError, ValidationError, WalletError
 from wallet.fetching import DocumentMapFetcher, Fetcher, OfflineFetcher, SafeFetcher
 from wallet.jsonvalues import JsonObject
@@ -79,11 +79,7 @@ def verify_bytes(data: bytes, source: str, ctx: VerificationContext) -> list[Sou
         return [failure(source, error.code, error.message)]
     if not found:
         return [failure(source, CredentialFormatError.code, "no credential was found in it")]
-    containers = {
-        item.source: item.payload
-        for item in found
-        if isinstance(item, Envelope) and item.format is CredentialFormat.CLR2
-    }
+    containers = clr_payloads(found)
     results = []
     for item in found:
         if isinstance(item, EntryFailure):
@@ -98,9 +94,7 @@ def verify_one(
 ) -> SourceResult:
     """Verify one envelope, then normalise it with what the run fetched and its container."""
     verification = verify_envelope(envelope, ctx)
-    linked = dict(verification.linked)
-    if envelope.container is not None and envelope.container in containers:
-        linked[envelope.container] = containers[envelope.container]
+    linked = with_container(verification.linked, envelope, containers)
     checks = verification.report.checks
     try:
         record: CredentialRecord | None = importing.normalise(envelope, linked)
