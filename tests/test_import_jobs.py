@@ -177,7 +177,7 @@ def test_run_job_unexpected_error_fails_one_item_only(
             raise RuntimeError("a bug")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(import_jobs, "import_envelope", breaks_on_second)
+    monkeypatch.setattr(credentials, "import_envelope", breaks_on_second)
     job_id = queue(UploadPart("export.zip", backpack_export(3)))
     import_jobs.run_pending_jobs(database.sessions, context_for)
     assert outcomes(db_session, job_id) == [
@@ -200,7 +200,7 @@ def die_on_call(monkeypatch: pytest.MonkeyPatch, call: int) -> None:
             raise WorkerDied
         return result
 
-    monkeypatch.setattr(import_jobs, "import_envelope", dying)
+    monkeypatch.setattr(credentials, "import_envelope", dying)
 
 
 def test_run_pending_jobs_dead_worker_job_is_reclaimed_and_resumed(
