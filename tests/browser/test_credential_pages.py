@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tests.support.axe import assert_accessible
+from tests.support.journey import register_in_english
 from tests.support.live_server import LiveServer, live_settings
 from tests.support.portfolio import PNG_DATA_URI, add_credential
 from wallet.db import Database
@@ -18,18 +19,7 @@ from wallet.models import User
 pytestmark = pytest.mark.browser
 
 EMAIL = "ola@example.org"
-PASSWORD = "correct horse battery"
 MAX_TABS = 60
-
-
-def register_in_english(page: Page, server: LiveServer) -> None:
-    page.goto(server.url("/register"))
-    page.get_by_label("Imię i nazwisko", exact=True).fill("Ola")
-    page.get_by_label("Adres e-mail", exact=True).fill(EMAIL)
-    page.get_by_label("Hasło (co najmniej 10 znaków)", exact=True).fill(PASSWORD)
-    page.get_by_label("Powtórz hasło", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Załóż konto").click()
-    page.get_by_role("button", name="English").click()
 
 
 def import_for_holder(data_dir: Path) -> int:
@@ -60,7 +50,7 @@ def tab_to(page: Page, selector: str) -> None:
 def test_credential_flow_list_detail_verify_tag_collection_is_accessible(
     page: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    register_in_english(page, live_server)
+    register_in_english(page, live_server, EMAIL, "Ola")
     import_for_holder(tmp_path / "instance")
 
     page.get_by_role("link", name="Credentials", exact=True).click()

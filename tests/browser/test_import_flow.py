@@ -9,28 +9,15 @@ from playwright.sync_api import FilePayload, Page, expect
 
 from tests.support.archives import BAD_ENTRY, backpack_export, signed_badge
 from tests.support.axe import assert_accessible
-from tests.support.journey import drop_files
+from tests.support.journey import drop_files, register_in_english
 from tests.support.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "jan@example.org"
-PASSWORD = "correct horse battery"
 JOB_PATH = re.compile(r".*/imports/\d+$")
 # The worker thread polls each second; verification of did:key badges takes milliseconds.
 JOB_TIMEOUT_MS = 15_000
-
-
-def register_in_english(page: Page, server: LiveServer) -> None:
-    page.goto(server.url("/register"))
-    page.get_by_label("Imię i nazwisko", exact=True).fill("Jan Kowalski")
-    page.get_by_label("Adres e-mail", exact=True).fill(EMAIL)
-    page.get_by_label("Hasło (co najmniej 10 znaków)", exact=True).fill(PASSWORD)
-    page.get_by_label("Powtórz hasło", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Załóż konto").click()
-    expect(page).to_have_url(server.url("/"))
-    page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def open_import_page(page: Page, server: LiveServer) -> None:
@@ -64,7 +51,7 @@ def tab_to(page: Page, selector: str, limit: int = 40) -> None:
 def test_import_flow_zip_picked_and_dropped_reaches_full_progress_with_failure_listed(
     page: Page, live_server: LiveServer
 ) -> None:
-    register_in_english(page, live_server)
+    register_in_english(page, live_server, EMAIL, "Jan Kowalski")
     open_import_page(page, live_server)
     assert_accessible(page)
 
@@ -94,7 +81,7 @@ def test_import_flow_zip_picked_and_dropped_reaches_full_progress_with_failure_l
 def test_import_page_keyboard_only_reaches_picker_paste_box_and_address(
     page: Page, live_server: LiveServer
 ) -> None:
-    register_in_english(page, live_server)
+    register_in_english(page, live_server, EMAIL, "Jan Kowalski")
     page.goto(live_server.url("/imports"))
 
     page.locator("body").focus()

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tests.support.axe import assert_accessible
+from tests.support.journey import register
 from tests.support.live_server import LiveServer
 from wallet.db import Database
 from wallet.models import Notice, NoticeKind, User
@@ -18,17 +19,6 @@ from wallet.models import Notice, NoticeKind, User
 pytestmark = pytest.mark.browser
 
 EMAIL = "jan@example.org"
-PASSWORD = "correct horse battery"
-
-
-def register(page: Page, server: LiveServer) -> None:
-    page.goto(server.url("/register"))
-    page.get_by_label("Imię i nazwisko", exact=True).fill("Jan Kowalski")
-    page.get_by_label("Adres e-mail", exact=True).fill(EMAIL)
-    page.get_by_label("Hasło (co najmniej 10 znaków)", exact=True).fill(PASSWORD)
-    page.get_by_label("Powtórz hasło", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Załóż konto").click()
-    expect(page).to_have_url(server.url("/"))
 
 
 def add_notices(data_dir: Path) -> None:
@@ -62,7 +52,7 @@ def add_notices(data_dir: Path) -> None:
 def test_notices_flow_count_list_and_mark_read_is_accessible(
     page: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    register(page, live_server)
+    register(page, live_server, EMAIL, "Jan Kowalski")
     add_notices(tmp_path / "instance")
     page.reload()
     page.get_by_role("link", name=re.compile(r"\(2\)")).click()

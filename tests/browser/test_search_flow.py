@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tests.support.axe import assert_accessible
+from tests.support.journey import register_in_english
 from tests.support.live_server import LiveServer, live_settings
 from tests.support.portfolio import add_credential
 from wallet.db import Database
@@ -19,17 +20,6 @@ from wallet.search.indexing import reindex_database
 pytestmark = pytest.mark.browser
 
 EMAIL = "ola@example.org"
-PASSWORD = "correct horse battery"
-
-
-def register_in_english(page: Page, server: LiveServer) -> None:
-    page.goto(server.url("/register"))
-    page.get_by_label("Imię i nazwisko", exact=True).fill("Ola")
-    page.get_by_label("Adres e-mail", exact=True).fill(EMAIL)
-    page.get_by_label("Hasło (co najmniej 10 znaków)", exact=True).fill(PASSWORD)
-    page.get_by_label("Powtórz hasło", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Załóż konto").click()
-    page.get_by_role("button", name="English").click()
 
 
 def import_and_reindex(data_dir: Path) -> None:
@@ -49,7 +39,7 @@ def import_and_reindex(data_dir: Path) -> None:
 def test_search_flow_words_facet_and_result_are_accessible(
     page: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    register_in_english(page, live_server)
+    register_in_english(page, live_server, EMAIL, "Ola")
     import_and_reindex(tmp_path / "instance")
 
     page.get_by_role("link", name="Search", exact=True).click()

@@ -80,8 +80,8 @@ class StatusListIssuer:
         return json.dumps(self.key.sign(document, suite)).encode()
 
 
-def register_in_english(page: Page, server: LiveServer, email: str, name: str) -> None:
-    """Create an account through the Polish form, then switch the interface to English."""
+def register(page: Page, server: LiveServer, email: str, name: str) -> None:
+    """Create an account through the (Polish by default) form; ends on the start page."""
     page.goto(server.url("/register"))
     page.get_by_label("Imię i nazwisko", exact=True).fill(name)
     page.get_by_label("Adres e-mail", exact=True).fill(email)
@@ -89,6 +89,11 @@ def register_in_english(page: Page, server: LiveServer, email: str, name: str) -
     page.get_by_label("Powtórz hasło", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Załóż konto").click()
     expect(page).to_have_url(server.url("/"))
+
+
+def register_in_english(page: Page, server: LiveServer, email: str, name: str) -> None:
+    """Create an account, then switch the interface to English."""
+    register(page, server, email, name)
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
