@@ -58,7 +58,7 @@ def test_unbundled_context_changed_after_pin_refused(
     fetcher = SafeFetcher(allow_loopback=True)
     ContextLoader(fetcher, FileContextStore(tmp_path)).load(url)
     for cached in tmp_path.glob("*.jsonld"):
-        cached.unlink()  # the cached copy is gone; the pin in pins.json stays
+        cached.unlink()  # the cached copy is gone; its pin file stays
     http_server.serve("/ctx.jsonld", json.dumps({"@context": {"@vocab": "https://evil.example/"}}))
     with pytest.raises(ContextError) as caught:
         ContextLoader(fetcher, FileContextStore(tmp_path)).load(url)
@@ -130,3 +130,12 @@ def test_context_pruning_keeps_prefix_and_type_scoped_terms() -> None:
     credential["credentialSubject"]["achievement"]["achievementType"] = "Course"  # type: ignore[index]
     pruned = to_rdf(credential, offline_loader())
     assert pruned.nquads() == to_rdf(credential, offline_loader(), prune=False).nquads()
+
+
+def test_file_store_second_save_keeps_the_first_pin(tmp_path: Path) -> None:
+    url = "https://issuer.example/ctx.jsonld"
+    first, second = b'{"@context": {}}', b'{"@context": {"x": "y"}}'
+    FileContextStore(tmp_path).save(url, first)
+    FileContextStore(tmp_path).save(url, second)  # as another worker would
+    assert FileContextStore(tmp_path).pinned(url) == hashlib.sha256(first).hexdigest()
+    assert list(tmp_path.glob("*.part")) == []

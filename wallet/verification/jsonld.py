@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -66,35 +66,40 @@ class MemoryContextStore:
 
 
 class FileContextStore:
-    """A ``ContextStore`` in a folder: one file per context plus ``pins.json``."""
+    """A ``ContextStore`` in a folder: per URL, the document and a pin file with its hash.
+
+    Several worker processes may share the folder: a pin is created exclusively, so the
+    first one wins, and documents are replaced atomically.
+    """
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
-        self._pins_file = folder / "pins.json"
 
     def pinned(self, url: str) -> str | None:
         """The pinned SHA-256 hex digest of ``url``, if it was ever fetched."""
-        return self._pins().get(url)
+        path = self._path(url, ".pin")
+        return path.read_text().strip() if path.is_file() else None
 
     def body(self, url: str) -> bytes | None:
         """The stored document of ``url``, if its file is still there."""
-        path = self._folder / f"{_sha256(url.encode())}.jsonld"
+        path = self._path(url, ".jsonld")
         return path.read_bytes() if path.is_file() else None
 
     def save(self, url: str, body: bytes) -> None:
         """Write ``body`` for ``url`` and pin its hash (the first pin wins)."""
         self._folder.mkdir(parents=True, exist_ok=True)
-        (self._folder / f"{_sha256(url.encode())}.jsonld").write_bytes(body)
-        pins = self._pins()
-        if url not in pins:
-            pins[url] = _sha256(body)
-            self._pins_file.write_text(json.dumps(pins, indent=1, sort_keys=True))
+        document = self._path(url, ".jsonld")
+        partial = document.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(body)
+        os.replace(partial, document)
+        try:
+            with self._path(url, ".pin").open("x") as pin:
+                pin.write(_sha256(body))
+        except FileExistsError:
+            pass
 
-    def _pins(self) -> dict[str, str]:
-        if not self._pins_file.is_file():
-            return {}
-        loaded = parse_json_object(self._pins_file.read_bytes())
-        return {url: pin for url, pin in loaded.items() if isinstance(pin, str)}
+    def _path(self, url: str, suffix: str) -> Path:
+        return self._folder / f"{_sha256(url.encode())}{suffix}"
 
 
 class ContextLoader:
