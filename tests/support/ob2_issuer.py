@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import struct
-import urllib.error
-import urllib.request
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,34 +14,22 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from tests.support.httpserver import LocalServer
-from wallet.errors import FetchError
-from wallet.fetching import Fetched
+from wallet.fetching import Fetched, SafeFetcher
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 
 class LoopbackFetcher:
-    """A plain HTTP fetcher for tests (the loopback guard keeps it on 127.0.0.1)."""
+    """The real guarded fetcher, allowed onto 127.0.0.1, noting every URL asked for."""
 
     def __init__(self) -> None:
         self.urls: list[str] = []
+        self._fetcher = SafeFetcher(allow_loopback=True)
 
     def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
         self.urls.append(url)
-        if not url.startswith("http://"):
-            raise FetchError(f"refused to fetch {url}")
-        request = urllib.request.Request(url, headers={"Accept": accept})
-        try:
-            with urllib.request.urlopen(request, timeout=5) as response:
-                body = response.read(max_bytes or 10_000_000)
-                return Fetched(url, response.status, response.headers["Content-Type"] or "", body)
-        except urllib.error.HTTPError as error:
-            body = error.read()
-            error.close()
-            return Fetched(url, error.code, error.headers["Content-Type"] or "", body)
-        except OSError as error:
-            raise FetchError(f"could not reach {url}: {error}") from None
+        return self._fetcher.fetch(url, accept=accept, max_bytes=max_bytes)
 
 
 def b64url(data: bytes) -> str:
