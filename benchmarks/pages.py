@@ -32,12 +32,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet import accounts, create_app, credentials
+from wallet import accounts, create_app
 from wallet.config import Settings
 from wallet.db import Database
+from wallet.holder import credentials
+from wallet.holder.portfolio import SortKey
 from wallet.jsonvalues import JsonObject
 from wallet.models import Credential
-from wallet.portfolio import SortKey
 from wallet.schema import upgrade_schema
 from wallet.services import Services
 from wallet.verification.data_integrity import JCS, proof_configuration, unsecured_document

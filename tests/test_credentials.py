@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from tests.support.di_issuer import TestIssuer, achievement_credential
 from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import make_issuer
-from wallet import credentials, importing
+from wallet import importing
 from wallet.envelope import CredentialFormat
 from wallet.errors import CredentialFormatError, NotFoundError
 from wallet.fetching import SafeFetcher
+from wallet.holder import credentials
 from wallet.models import Credential, ItemOutcome, User, VerificationRun
 from wallet.verification.context import VerificationContext
 from wallet.verification.report import Verdict

@@ -12,12 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.support.web import FormClient
-from wallet import demo, monitoring
+from wallet import demo
 from wallet.cli import main
 from wallet.config import Settings
 from wallet.db import Database
 from wallet.envelope import CredentialFormat
 from wallet.fetching import OfflineFetcher
+from wallet.holder import monitoring
 from wallet.mail import create_mailer
 from wallet.models import Credential, Notice, NoticeKind, User
 from wallet.records import SkillFramework, record_from_json

@@ -11,10 +11,10 @@ import pytest
 
 from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import bake_svg, make_png, png_chunk
-from wallet import images
 from wallet.envelope import CredentialFormat
 from wallet.fetching import SafeFetcher
-from wallet.images import ImageError
+from wallet.holder import images
+from wallet.holder.images import ImageError
 from wallet.models import Credential
 from wallet.records import CredentialRecord, record_to_json
 

@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 
 from tests.support.archives import BAD_ENTRY, backpack_export, signed_badge
 from tests.support.databases import sqlite_database
-from wallet import create_app, credentials, import_jobs
+from wallet import create_app
 from wallet.config import Settings
 from wallet.db import Database
 from wallet.errors import NotFoundError, ValidationError
 from wallet.fetching import SafeFetcher
-from wallet.import_jobs import UploadPart
-from wallet.job_runner import JobRunner
+from wallet.holder import credentials, import_jobs
+from wallet.holder.import_jobs import UploadPart
+from wallet.holder.job_runner import JobRunner
 from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState, User
 from wallet.page_links import credential_links
 from wallet.verification.context import VerificationContext

@@ -22,10 +22,10 @@ from tests.support.di_issuer import TestIssuer, achievement_credential
 from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import make_issuer
 from tests.support.status_lists import bitstring_entry, bitstring_list_credential, encode_list
-from wallet import credentials, monitoring
 from wallet.cli import main
 from wallet.config import Settings
 from wallet.db import Database
+from wallet.holder import credentials, monitoring
 from wallet.mail import create_mailer
 from wallet.models import (
     Credential,

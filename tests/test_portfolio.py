@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.support.portfolio import add_credential
-from wallet import portfolio
 from wallet.errors import ConflictError, NotFoundError, ValidationError
+from wallet.holder import portfolio
+from wallet.holder.portfolio import ListQuery, SortKey
 from wallet.models import (
     Collection,
     CollectionItem,
@@ -20,7 +21,6 @@ from wallet.models import (
     User,
     VerificationRun,
 )
-from wallet.portfolio import ListQuery, SortKey
 from wallet.verification.report import Verdict
 
 ESCO = "http://data.europa.eu/esco/skill/5d7d8c5e-0a3e-4d7b-9a84-4b56b2e3b2a1"

@@ -10,7 +10,7 @@ from flask import Flask
 from wallet.config import Settings, load_settings
 from wallet.db import Database
 from wallet.extensions import init_extensions
-from wallet.job_runner import JobRunner
+from wallet.holder.job_runner import JobRunner
 from wallet.mail import create_mailer
 from wallet.routes import register_routes
 from wallet.schema import ensure_schema_current

@@ -10,9 +10,9 @@ from typing import TypeVar
 import click
 
 from wallet.config import Settings, data_dir_from, load_settings, write_secret_key
-from wallet.credentials import rederive_records
 from wallet.db import Database
 from wallet.errors import ConfigurationError, WalletError
+from wallet.holder.credentials import rederive_records
 from wallet.mail import create_mailer
 from wallet.schema import ensure_schema_current, upgrade_schema
 from wallet.services import Services
@@ -165,7 +165,7 @@ def _with_services(action: Callable[[Services], T]) -> T:
     help="Warn about credentials that expire within this many days.",
 )
 def reverify_command(user_email: str | None, expiring_days: int) -> None:
-    from wallet.monitoring import reverify_all
+    from wallet.holder.monitoring import reverify_all
 
     summary = _with_services(
         lambda services: reverify_all(

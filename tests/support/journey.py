@@ -16,11 +16,11 @@ from tests.support.di_issuer import TestIssuer, achievement_credential
 from tests.support.httpserver import LocalServer
 from tests.support.live_server import LiveServer, live_settings, running_app
 from tests.support.status_lists import bitstring_entry, bitstring_list_credential, encode_list
-from wallet import monitoring
 from wallet.config import Settings
 from wallet.db import Database
+from wallet.holder import monitoring
+from wallet.holder.monitoring import ReverifySummary
 from wallet.mail import create_mailer
-from wallet.monitoring import ReverifySummary
 from wallet.services import Services
 from wallet.verification.data_integrity import JCS
 

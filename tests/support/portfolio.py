@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from tests.support.di_issuer import TestIssuer, achievement_credential
-from wallet import credentials, portfolio
 from wallet.fetching import SafeFetcher
+from wallet.holder import credentials, portfolio
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.verification.context import VerificationContext
 

@@ -15,7 +15,7 @@ from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import make_issuer, make_png
 from tests.support.portfolio import PNG_DATA_URI, add_credential, loopback_context
 from tests.support.web import FormClient
-from wallet import credentials
+from wallet.holder import credentials
 from wallet.models import Credential, User, VerificationRun
 from wallet.routes.credentials import PAGE_SIZE
 

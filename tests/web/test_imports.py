@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from tests.support.archives import BAD_ENTRY, backpack_export, signed_badge
 from tests.support.httpserver import LocalServer
 from tests.support.web import FormClient
-from wallet import import_jobs
-from wallet.job_runner import job_context
+from wallet.holder import import_jobs
+from wallet.holder.job_runner import job_context
 from wallet.models import Credential, ImportJob, JobState, User
 
 

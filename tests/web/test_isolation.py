@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from tests.conftest import TEST_PASSWORD
 from tests.support.portfolio import victim_portfolio
 from tests.support.web import FormClient
-from wallet import import_jobs
+from wallet.holder import import_jobs
+from wallet.holder.import_jobs import UploadPart
 from wallet.identifiers import add_identifier, confirmation_token
-from wallet.import_jobs import UploadPart
 from wallet.models import Base, IdentifierKind, Notice, NoticeKind, User
 
 # Endpoints that are public by design, or that only act on the caller's own session.

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from tests.support.portfolio import PNG_DATA_URI, add_credential
 from tests.support.web import FormClient
-from wallet import portfolio
 from wallet.config import Settings
+from wallet.holder import portfolio
 from wallet.models import Collection, Credential, CredentialTag, Tag, User, VerificationRun
 
 

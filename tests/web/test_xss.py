@@ -14,7 +14,7 @@ from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import make_issuer
 from tests.support.portfolio import add_credential, loopback_context
 from tests.support.web import FormClient
-from wallet import credentials, portfolio
+from wallet.holder import credentials, portfolio
 from wallet.models import User
 
 PAYLOAD = '"><script>alert(1)</script><img src=x onerror=alert(1)><svg onload=alert(2)>'

@@ -23,13 +23,13 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
-from wallet import credentials, images, portfolio
+from wallet.holder import credentials, images, portfolio
+from wallet.holder.portfolio import ListQuery, PortfolioSummary, SortKey
+from wallet.holder.presentation import CredentialCard, credential_card, credential_page, safe_url
 from wallet.i18n import current_language
 from wallet.identifiers import confirmed_identifiers
 from wallet.markdown import render_markdown
 from wallet.models.base import utcnow
-from wallet.portfolio import ListQuery, PortfolioSummary, SortKey
-from wallet.presentation import CredentialCard, credential_card, credential_page, safe_url
 from wallet.routes.forms import EmptyForm
 from wallet.routes.organise import CollectionChoiceForm, NoteForm, TagForm
 from wallet.routes.scope import db_session, services, settings, user

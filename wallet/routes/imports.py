@@ -19,10 +19,11 @@ from werkzeug.routing import BuildError
 from wtforms import TextAreaField, URLField
 from wtforms.validators import DataRequired, Length
 
-from wallet import import_jobs, page_links
+from wallet import page_links
 from wallet.errors import WalletError
-from wallet.import_jobs import ItemProgress, JobProgress, UploadPart
-from wallet.job_runner import Runner, job_context
+from wallet.holder import import_jobs
+from wallet.holder.import_jobs import ItemProgress, JobProgress, UploadPart
+from wallet.holder.job_runner import Runner, job_context
 from wallet.models import ItemOutcome, JobState
 from wallet.routes.scope import db_session, services, user
 from wallet.verification.report import Verdict

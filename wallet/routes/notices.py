@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import inspect
 from werkzeug.wrappers import Response
 
-from wallet import notices
+from wallet.holder import notices
 from wallet.models.base import utcnow
 from wallet.routes.forms import EmptyForm
 from wallet.routes.scope import db_session, user

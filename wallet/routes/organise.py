@@ -17,10 +17,10 @@ from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from wallet import credentials, images, portfolio
 from wallet.errors import WalletError
-from wallet.portfolio import CollectionSummary
-from wallet.presentation import credential_card
+from wallet.holder import credentials, images, portfolio
+from wallet.holder.portfolio import CollectionSummary
+from wallet.holder.presentation import credential_card
 from wallet.routes.forms import EmptyForm
 from wallet.routes.scope import db_session, settings, user
 

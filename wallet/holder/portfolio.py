@@ -10,8 +10,8 @@ from sqlalchemy import Select, case, delete, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from wallet.credentials import get_credential
 from wallet.errors import N_, ConflictError, NotFoundError, ValidationError
+from wallet.holder.credentials import get_credential
 from wallet.models import (
     Collection,
     CollectionItem,

@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, undefer
 
 from wallet import importing
-from wallet.credentials import ImportResult, import_item
 from wallet.envelope import EntryFailure, Envelope, clr_payloads
 from wallet.errors import N_, NotFoundError, ValidationError, WalletError
+from wallet.holder.credentials import ImportResult, import_item
 from wallet.jsonvalues import JsonObject
 from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState
 from wallet.models.base import utcnow

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from wallet import import_jobs
+from wallet.holder import import_jobs
 from wallet.identifiers import confirmed_identifiers
 from wallet.models.base import utcnow
 from wallet.services import Services

@@ -20,13 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet.accounts import normalise_email
-from wallet.credentials import reverify_credential
 from wallet.envelope import CredentialFormat
 from wallet.errors import N_, NotFoundError
+from wallet.holder.credentials import reverify_credential
+from wallet.holder.notices import notice_item, notice_mail
 from wallet.identifiers import confirmed_identifiers
 from wallet.models import Credential, Notice, NoticeKind, User
 from wallet.models.base import utcnow
-from wallet.notices import notice_item, notice_mail
 from wallet.records import record_from_json
 from wallet.services import Services
 from wallet.verification.report import CheckStatus, Report, Verdict, report_from_json

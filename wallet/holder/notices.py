@@ -31,7 +31,7 @@ class NoticeItem:
 
 
 def notice_item(notice: Notice) -> NoticeItem:
-    """The typed view of a stored notice (``details`` was written by ``wallet.monitoring``)."""
+    """The typed view of a stored notice (``details`` is written by ``holder.monitoring``)."""
     details = notice.details or {}
     until = details.get("valid_until")
     before = details.get("verdict_before")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from wallet.demo_portfolio import DemoIssuers, stamp
+from wallet.demo.portfolio import DemoIssuers, stamp
 from wallet.jsonvalues import JsonObject, JsonValue
 
 EDC_CONTEXT: list[JsonValue] = [

@@ -11,8 +11,8 @@ import hashlib
 import struct
 import zlib
 
-from wallet.demo_issuer import b64url, compact_json
-from wallet.demo_portfolio import DemoIssuers
+from wallet.demo.issuer import b64url, compact_json
+from wallet.demo.portfolio import DemoIssuers
 from wallet.jsonvalues import JsonObject
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"

@@ -16,11 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet.accounts import register_user
-from wallet.credentials import ImportResult, import_bytes
 from wallet.db import Database
-from wallet.demo_badge import signed_badge_png
-from wallet.demo_edc import research_data_credential
-from wallet.demo_portfolio import (
+from wallet.demo.badge import signed_badge_png
+from wallet.demo.edc import research_data_credential
+from wallet.demo.portfolio import (
     DemoIssuers,
     data_analyst_clr,
     digital_content,
@@ -29,6 +28,7 @@ from wallet.demo_portfolio import (
     sql_jwt,
 )
 from wallet.fetching import OfflineFetcher
+from wallet.holder.credentials import ImportResult, import_bytes
 from wallet.models import HolderIdentifier, IdentifierKind, User
 from wallet.verification.context import VerificationContext
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from wallet.demo_issuer import DidKeySigner, JwkSigner, SealingCertificate, issue_sd_jwt
+from wallet.demo.issuer import DidKeySigner, JwkSigner, SealingCertificate, issue_sd_jwt
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.verification.data_integrity import JCS, RDFC
 

@@ -1,0 +1,1 @@
+"""The holder's portfolio: stored credentials, organising, images, notices and import jobs."""
