@@ -23,6 +23,7 @@ class CredentialFormat(enum.Enum):
     ELM_JSONLD = "elm3-jsonld"
     ELM_JADES = "elm3-jades"
     SD_JWT_VC = "sdjwt-vc"
+    PDF_DOCUMENT = "pdf"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 from joserfc.jws import JWSRegistry
 
@@ -200,8 +200,12 @@ def issue_certificate(
     uris: tuple[str, ...] = (),
     dns_names: tuple[str, ...] = (),
     valid_days: tuple[int, int] = (-30, 365),
+    time_stamping: bool = False,
 ) -> CertifiedKey:
-    """A leaf (sealing) certificate signed by ``ca``; ``valid_days`` offsets from ``at``."""
+    """A leaf (sealing, signing or timestamping) certificate signed by ``ca``.
+
+    ``valid_days`` are offsets from ``at``.
+    """
     key = new_key(alg)
     public = key.private_key.public_key()
     names: list[x509.GeneralName] = [x509.UniformResourceIdentifier(u) for u in uris]
@@ -228,6 +232,9 @@ def issue_certificate(
     )
     if names:
         builder = builder.add_extension(x509.SubjectAlternativeName(names), critical=False)
+    if time_stamping:
+        usage = x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING])
+        builder = builder.add_extension(usage, critical=True)
     certificate = builder.sign(ca.key.private_key, hashes.SHA256())  # type: ignore[arg-type]
     return CertifiedKey(key, certificate)
 

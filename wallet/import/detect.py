@@ -7,6 +7,7 @@ import enum
 from wallet.errors import CredentialFormatError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+PDF_SIGNATURE = b"%PDF-"
 _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 _XML_SNIFF_CHARS = 65536
 
@@ -14,7 +15,6 @@ _XML_SNIFF_CHARS = 65536
 _OTHER_SIGNATURES = (
     (b"\xff\xd8\xff", "a JPEG image: only PNG and SVG images can carry a badge"),
     (b"GIF8", "a GIF image: only PNG and SVG images can carry a badge"),
-    (b"%PDF-", "a PDF document, which carries no machine-readable credential"),
     (b"RIFF", "a RIFF (WebP or other) file, which cannot carry a badge"),
 )
 
@@ -25,17 +25,20 @@ class InputKind(enum.Enum):
     PNG = "png"
     SVG = "svg"
     ZIP = "zip"
+    PDF = "pdf"
     TEXT = "text"
 
 
 def detect_kind(data: bytes) -> InputKind:
-    """Classify bytes as PNG, SVG, ZIP or text; ``CredentialFormatError`` names anything else."""
+    """Classify bytes as PNG, SVG, ZIP, PDF or text; ``CredentialFormatError`` names the rest."""
     if not data.strip():
         raise CredentialFormatError("the file is empty")
     if data.startswith(PNG_SIGNATURE):
         return InputKind.PNG
     if data.startswith(_ZIP_SIGNATURES):
         return InputKind.ZIP
+    if data.startswith(PDF_SIGNATURE):
+        return InputKind.PDF
     for signature, description in _OTHER_SIGNATURES:
         if data.startswith(signature):
             raise CredentialFormatError(f"this is {description}")

@@ -16,6 +16,7 @@ from .map_clr import map_clr, stacked_towards
 from .map_elm import map_elm
 from .map_ob2 import map_ob2
 from .map_ob3 import map_ob3
+from .map_pdf import map_pdf
 from .map_sdjwt import map_sdjwt
 
 # Raise whenever a mapper changes what it produces: stored records older than this are re-derived.
@@ -61,6 +62,8 @@ def _map(
         return map_sdjwt(payload, record_format, container_id)
     if kind in (CredentialFormat.ELM_JSONLD, CredentialFormat.ELM_JADES):
         return map_elm(payload, record_format, container_id)
+    if kind is CredentialFormat.PDF_DOCUMENT:
+        return map_pdf(payload, container_id)
     if kind is CredentialFormat.CLR2:
         return map_clr(_unwrap_jwt_claims(payload), record_format, container_id)
     credential = _unwrap_jwt_claims(payload)

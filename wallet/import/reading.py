@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
+
 from wallet.envelope import EntryFailure, Envelope
 from wallet.errors import CredentialFormatError, WalletError
 
 from .archive import ArchiveEntry, archive_entries
 from .baked import BakedContent, extract_png, extract_svg
 from .detect import InputKind, detect_kind
+from .pdf_envelopes import pdf_envelope
 from .text_credentials import Origin, envelopes_from_text
+
+logger = logging.getLogger(__name__)
 
 MAX_INPUT_BYTES = 100 * 1024 * 1024
 # An archive may hold archives (a backpack export of exports), but no deeper.
@@ -43,6 +49,8 @@ def read_any(data: bytes, source: str) -> list[Envelope | EntryFailure]:
 
 
 def _read_single(data: bytes, source: str, kind: InputKind) -> list[Envelope]:
+    if kind is InputKind.PDF:
+        return _from_pdf(data, source)
     if kind is InputKind.PNG:
         return _from_baked(extract_png(data), data, source, "image/png")
     if kind is InputKind.SVG:
@@ -50,6 +58,25 @@ def _read_single(data: bytes, source: str, kind: InputKind) -> list[Envelope]:
     text = data.decode("utf-8-sig")
     media_type = "application/json" if text.lstrip().startswith("{") else "text/plain"
     return envelopes_from_text(text, Origin(source, data, media_type))
+
+
+def _from_pdf(data: bytes, source: str) -> list[Envelope]:
+    """The PDF itself, then each credential attached to it (linked to the PDF as container)."""
+    document, attachments = pdf_envelope(data, source)
+    found = [document]
+    for attachment in attachments:
+        inner = f"{source}!{attachment.name}"
+        try:
+            kind = detect_kind(attachment.data)
+            if kind in (InputKind.PDF, InputKind.ZIP):
+                continue
+            envelopes = _read_single(attachment.data, inner, kind)
+        except WalletError as error:
+            # Certificates attach logos and terms too: a file that is no credential is skipped.
+            logger.info("attachment %s is not a credential: %s", inner, error.message)
+            continue
+        found.extend(replace(envelope, container=source) for envelope in envelopes)
+    return found
 
 
 def _from_baked(content: BakedContent, data: bytes, source: str, media: str) -> list[Envelope]:

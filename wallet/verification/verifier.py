@@ -16,6 +16,7 @@ from wallet.verification.dates import check_credential_dates, check_validity_per
 from wallet.verification.jades import decode_jades, verify_jades
 from wallet.verification.jsonld import ContextLoader
 from wallet.verification.ob2 import verify_ob2
+from wallet.verification.pades import verify_pdf
 from wallet.verification.recipient import check_recipient
 from wallet.verification.report import Check, CheckStatus, Message, Report
 from wallet.verification.sd_jwt import verify_sd_jwt_vc
@@ -125,6 +126,10 @@ def _sd_jwt(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader)
     )
 
 
+def _pdf(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader) -> list[Check]:
+    return verify_pdf(envelope.raw, ctx)
+
+
 def _credential_checks(
     credential: JsonObject, ctx: VerificationContext, loader: ContextLoader
 ) -> list[Check]:
@@ -227,4 +232,5 @@ _VERIFIERS: dict[CredentialFormat, _Verifier] = {
     CredentialFormat.ELM_JSONLD: _elm_jsonld,
     CredentialFormat.ELM_JADES: _elm_jades,
     CredentialFormat.SD_JWT_VC: _sd_jwt,
+    CredentialFormat.PDF_DOCUMENT: _pdf,
 }
