@@ -16,6 +16,8 @@ from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from tests.support import pdfs
+from tests.support.archives import signed_badge
 from tests.support.di_issuer import TestIssuer, achievement_credential
 from tests.support.httpserver import LocalServer
 from tests.support.jose_issuer import (
@@ -468,3 +470,21 @@ def test_verify_sealed_edc_without_trust_anchor_skips_trust(
     outcome = verify("--json", "--at", AT, write(tmp_path, "edc.json", sealed_edc(ca)))
     [result] = results(outcome)
     assert (result["verdict"], statuses(result)["trust"]) == ("verified", "skipped")
+
+
+def test_verify_signed_pdf_reports_its_checks_and_its_attached_badge(tmp_path: Path) -> None:
+    ca = make_ca("Urząd testowy", at=dt.datetime.now(dt.UTC))
+    with_badge = pdfs.attach(pdfs.certificate_pdf(), "odznaka.json", signed_badge("Python"))
+    signed = pdfs.sign(with_badge, pdfs.make_signer(ca), (ca,))
+    anchor = write(tmp_path, "root.der", ca.der)
+    outcome = verify("--json", "--trust-anchor", anchor, write(tmp_path, "cert.pdf", signed))
+    document, badge = results(outcome)
+    assert document["format"] == "pdf" and document["verdict"] == "verified"
+    assert statuses(document)["pdf_integrity"] == "passed"
+    assert statuses(document)["signer_trust"] == "passed"
+    assert badge["source"].endswith("cert.pdf!odznaka.json") and badge["verdict"] == "verified"
+    assert outcome.exit_code == 0
+    tampered = write(tmp_path, "tampered.pdf", pdfs.alter_signed_bytes(signed))
+    failed = verify("--json", "--trust-anchor", anchor, tampered)
+    assert statuses(results(failed)[0])["pdf_integrity"] == "failed"
+    assert failed.exit_code == 1

@@ -96,7 +96,7 @@ def serve_command(host: str, port: int) -> None:
     "trust_anchors",
     multiple=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A PEM or DER certificate that seals of European Digital Credentials may chain to.",
+    help="A PEM or DER certificate that seals and signed PDFs may chain to.",
 )
 @click.option(
     "--allow-loopback", is_flag=True, help="Fetch from 127.0.0.1: for local test issuers."

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import weasyprint
+from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps import DummyTimeStamper
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from tests.support.jose_issuer import CertifiedKey, issue_certificate
@@ -158,3 +161,31 @@ def one_page_pdf(catalog_extra: bytes = b"", page_extra: bytes = b"") -> bytes:
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " + page_extra + b" >>",
     )
+
+
+def with_revocation_list(
+    pdf: bytes, ca: CertifiedKey, revoked: tuple[CertifiedKey, ...] = ()
+) -> bytes:
+    """``pdf`` with a CRL from ``ca`` (listing ``revoked``) in its document security store."""
+    now = datetime.now(UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.certificate.subject)
+        .last_update(now - timedelta(hours=1))
+        .next_update(now + timedelta(days=7))
+    )
+    for certificate in revoked:
+        entry = (
+            x509.RevokedCertificateBuilder()
+            .serial_number(certificate.certificate.serial_number)
+            .revocation_date(now - timedelta(minutes=30))
+            .build()
+        )
+        builder = builder.add_revoked_certificate(entry)
+    signed_list = builder.sign(ca.key.private_key, hashes.SHA256())  # type: ignore[arg-type]
+    revocation_list = asn1_crl.CertificateList.load(
+        signed_list.public_bytes(serialization.Encoding.DER)
+    )
+    out = io.BytesIO(pdf)
+    DocumentSecurityStore.add_dss(out, sig_contents=None, crls=[revocation_list], certs=[_asn1(ca)])
+    return out.getvalue()

@@ -167,3 +167,28 @@ def test_verify_pdf_garbled_signature_value_fails_as_damaged(
     statuses = verify(garbled, (ca,))
     assert statuses["pdf_integrity"] is CheckStatus.FAILED
     assert statuses["verdict"] is Verdict.FAILED
+
+
+def test_verify_pdf_embedded_revocation_list_clears_the_signer(
+    signed: bytes, ca: CertifiedKey
+) -> None:
+    statuses = verify(pdfs.with_revocation_list(signed, ca), (ca,))
+    assert statuses["revocation"] is CheckStatus.PASSED
+    assert statuses["verdict"] is Verdict.VERIFIED
+
+
+def test_verify_pdf_embedded_revocation_list_listing_the_signer_fails(
+    signed: bytes, ca: CertifiedKey, signer: CertifiedKey
+) -> None:
+    statuses = verify(pdfs.with_revocation_list(signed, ca, revoked=(signer,)), (ca,))
+    assert statuses["revocation"] is CheckStatus.FAILED
+    assert statuses["verdict"] is Verdict.FAILED
+
+
+def test_verify_pdf_revocation_data_for_another_authority_does_not_cover_the_signer(
+    signed: bytes, ca: CertifiedKey
+) -> None:
+    other = make_ca("Inny urząd", at=NOW)
+    statuses = verify(pdfs.with_revocation_list(signed, other), (ca,))
+    assert statuses["revocation"] is CheckStatus.SKIPPED
+    assert statuses["pdf_integrity"] is CheckStatus.PASSED

@@ -48,12 +48,14 @@ def victim_arguments(app: Flask, session: Session, victim: User) -> dict[str, st
     session.add(notice)
     session.commit()
     secret = app.extensions["wallet"].settings.secret_key
+    owned = victim_portfolio(session, victim.id, SECRET_VALUE)
     return {
         "identifier_id": str(identifier.id),
         "token": confirmation_token(secret, identifier),
         "notice_id": str(notice.id),
         "job_id": str(victim_job(session, victim)),
-        **victim_portfolio(session, victim.id, SECRET_VALUE),
+        "companion_id": owned["credential_id"],
+        **owned,
     }
 
 

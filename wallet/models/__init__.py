@@ -2,7 +2,7 @@
 
 from wallet.models.accounts import HolderIdentifier, IdentifierKind, User
 from wallet.models.base import Base
-from wallet.models.credentials import Credential, VerificationRun
+from wallet.models.credentials import Credential, DocumentLink, VerificationRun
 from wallet.models.imports import ImportItem, ImportJob, ItemOutcome, JobState
 from wallet.models.portfolio import (
     Collection,
@@ -19,6 +19,7 @@ __all__ = [
     "CollectionItem",
     "Credential",
     "CredentialTag",
+    "DocumentLink",
     "HolderIdentifier",
     "IdentifierKind",
     "ImportItem",

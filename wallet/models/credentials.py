@@ -85,3 +85,23 @@ class VerificationRun(Base):
     report: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
 
     credential: Mapped[Credential] = relationship(back_populates="runs")
+
+
+class DocumentLink(Base):
+    """A PDF certificate and the credential it accompanies, as the holder confirmed them.
+
+    A PDF and a badge for the same achievement are often issued side by side; the wallet only
+    suggests the pair, the holder says whether it is one.
+    """
+
+    __tablename__ = "document_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("credentials.id", ondelete="CASCADE"), unique=True
+    )
+    credential_id: Mapped[int] = mapped_column(
+        ForeignKey("credentials.id", ondelete="CASCADE"), index=True
+    )
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ from wallet.routes import (
     account,
     auth,
     credentials,
+    documents,
     errors,
     imports,
     main,
@@ -21,7 +22,8 @@ from wallet.routes.scope import close_request_session, load_user
 
 def register_routes(app: Flask) -> None:
     """Register every blueprint, the error handlers and the per-request session."""
-    for module in (main, auth, account, notices, credentials, organise, imports, search):
+    blueprints = (main, auth, account, notices, credentials, documents, organise, imports, search)
+    for module in blueprints:
         app.register_blueprint(module.bp)
     errors.register_error_handlers(app)
     app.teardown_appcontext(close_request_session)

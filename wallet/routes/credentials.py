@@ -23,7 +23,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
-from wallet.holder import credentials, images, portfolio
+from wallet.holder import credentials, documents, images, portfolio
 from wallet.holder.portfolio import ListQuery, PortfolioSummary, SortKey
 from wallet.holder.presentation import CredentialCard, credential_card, credential_page, safe_url
 from wallet.i18n import current_language
@@ -49,6 +49,7 @@ _EXTENSIONS = {
     "image/png": "png",
     "image/svg+xml": "svg",
     "application/xml": "xml",
+    "application/pdf": "pdf",
     "text/xml": "xml",
 }
 
@@ -141,6 +142,12 @@ def detail(credential_id: int) -> ResponseReturnValue:
     return render_template(
         "credentials/detail.html",
         page=credential_page(credential, current_language()),
+        document=(
+            documents.document_view(db_session(), credential, current_language())
+            if documents.is_document(credential)
+            else None
+        ),
+        carried_by=documents.accompanying_documents(db_session(), credential),
         tags=portfolio.tags_of(db_session(), owner, credential_id),
         collections=portfolio.collections_of(db_session(), owner, credential_id),
         button_form=EmptyForm(formdata=None),

@@ -143,7 +143,7 @@ def _context(
                 "trust_roots": anchors,
                 "allow_fetching": False,
                 "moment": moment,
-                "revocation_mode": "hard-fail",
+                "revocation_mode": "require",
             }
         )
     return ValidationContext(
