@@ -201,6 +201,7 @@ def issue_certificate(
     dns_names: tuple[str, ...] = (),
     valid_days: tuple[int, int] = (-30, 365),
     time_stamping: bool = False,
+    crl_url: str | None = None,
 ) -> CertifiedKey:
     """A leaf (sealing, signing or timestamping) certificate signed by ``ca``.
 
@@ -235,6 +236,9 @@ def issue_certificate(
     if time_stamping:
         usage = x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING])
         builder = builder.add_extension(usage, critical=True)
+    if crl_url:
+        point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
     certificate = builder.sign(ca.key.private_key, hashes.SHA256())  # type: ignore[arg-type]
     return CertifiedKey(key, certificate)
 

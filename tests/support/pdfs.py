@@ -163,10 +163,8 @@ def one_page_pdf(catalog_extra: bytes = b"", page_extra: bytes = b"") -> bytes:
     )
 
 
-def with_revocation_list(
-    pdf: bytes, ca: CertifiedKey, revoked: tuple[CertifiedKey, ...] = ()
-) -> bytes:
-    """``pdf`` with a CRL from ``ca`` (listing ``revoked``) in its document security store."""
+def revocation_list(ca: CertifiedKey, revoked: tuple[CertifiedKey, ...] = ()) -> bytes:
+    """A DER CRL from ``ca`` listing ``revoked``, valid for a week."""
     now = datetime.now(UTC)
     builder = (
         x509.CertificateRevocationListBuilder()
@@ -183,9 +181,14 @@ def with_revocation_list(
         )
         builder = builder.add_revoked_certificate(entry)
     signed_list = builder.sign(ca.key.private_key, hashes.SHA256())  # type: ignore[arg-type]
-    revocation_list = asn1_crl.CertificateList.load(
-        signed_list.public_bytes(serialization.Encoding.DER)
-    )
+    return signed_list.public_bytes(serialization.Encoding.DER)
+
+
+def with_revocation_list(
+    pdf: bytes, ca: CertifiedKey, revoked: tuple[CertifiedKey, ...] = ()
+) -> bytes:
+    """``pdf`` with a CRL from ``ca`` (listing ``revoked``) in its document security store."""
+    crl = asn1_crl.CertificateList.load(revocation_list(ca, revoked))
     out = io.BytesIO(pdf)
-    DocumentSecurityStore.add_dss(out, sig_contents=None, crls=[revocation_list], certs=[_asn1(ca)])
+    DocumentSecurityStore.add_dss(out, sig_contents=None, crls=[crl], certs=[_asn1(ca)])
     return out.getvalue()

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from tests.support import pdfs
+from tests.support.httpserver import LocalServer
 from tests.support.jose_issuer import CertifiedKey, make_ca
-from wallet.fetching import SafeFetcher
+from wallet.fetching import Fetcher, OfflineFetcher, SafeFetcher
 from wallet.verification.context import VerificationContext
 from wallet.verification.pades import verify_pdf
 from wallet.verification.report import CheckStatus, Report, Verdict
@@ -45,10 +46,17 @@ def verify(
     return statuses
 
 
-def _context(anchors: tuple[CertifiedKey, ...], at: dt.datetime) -> VerificationContext:
+def _context(
+    anchors: tuple[CertifiedKey, ...], at: dt.datetime, fetcher: Fetcher | None = None
+) -> VerificationContext:
     return VerificationContext(
-        fetcher=SafeFetcher(), at=at, trust_anchors=tuple(a.der for a in anchors)
+        fetcher=fetcher or SafeFetcher(), at=at, trust_anchors=tuple(a.der for a in anchors)
     )
+
+
+def revocation_online(signed: bytes, ca: CertifiedKey, fetcher: Fetcher) -> CheckStatus:
+    checks = verify_pdf(signed, _context((ca,), NOW, fetcher))
+    return next(check.status for check in checks if check.code == "revocation")
 
 
 def test_verify_pdf_valid_signature_from_a_trusted_signer_is_verified(
@@ -192,3 +200,36 @@ def test_verify_pdf_revocation_data_for_another_authority_does_not_cover_the_sig
     statuses = verify(pdfs.with_revocation_list(signed, other), (ca,))
     assert statuses["revocation"] is CheckStatus.SKIPPED
     assert statuses["pdf_integrity"] is CheckStatus.PASSED
+
+
+@pytest.mark.parametrize(
+    ("revoked", "expected"), [(False, CheckStatus.PASSED), (True, CheckStatus.FAILED)]
+)
+def test_verify_pdf_fetches_the_signers_crl_through_the_guarded_fetcher(
+    http_server: LocalServer,
+    ca: CertifiedKey,
+    certificate: bytes,
+    revoked: bool,
+    expected: CheckStatus,
+) -> None:
+    signer = pdfs.make_signer(ca, "Z listą", crl_url=http_server.url("/ca.crl"))
+    http_server.serve(
+        "/ca.crl",
+        pdfs.revocation_list(ca, (signer,) if revoked else ()),
+        content_type="application/pkix-crl",
+    )
+    signed = pdfs.sign(certificate, signer, (ca,))
+    assert revocation_online(signed, ca, SafeFetcher(allow_loopback=True)) is expected
+    assert http_server.requests == ["/ca.crl"]
+
+
+def test_verify_pdf_crl_behind_a_refused_address_or_offline_is_not_checked(
+    http_server: LocalServer, ca: CertifiedKey, certificate: bytes
+) -> None:
+    signer = pdfs.make_signer(ca, "Z listą", crl_url=http_server.url("/ca.crl"))
+    http_server.serve("/ca.crl", pdfs.revocation_list(ca, (signer,)))
+    signed = pdfs.sign(certificate, signer, (ca,))
+    # The default guard refuses loopback: nothing is sent, revocation stays unknown.
+    assert revocation_online(signed, ca, SafeFetcher()) is CheckStatus.SKIPPED
+    assert revocation_online(signed, ca, OfflineFetcher()) is CheckStatus.SKIPPED
+    assert http_server.requests == []

@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from tests.support import pdfs
 from tests.support.archives import signed_badge
 from tests.support.jose_issuer import CertifiedKey, make_ca
+from tests.support.portfolio import loopback_context
 from tests.support.web import FormClient
 from wallet.config import Settings
 from wallet.envelope import CredentialFormat
+from wallet.holder import credentials
 from wallet.models import Credential, DocumentLink, User
 
 Login = Callable[[User], None]
@@ -171,15 +173,15 @@ def test_pairing_with_another_holders_credential_is_not_found(
     owner: User,
     db_session: Session,
     make_user: Callable[..., User],
-    login_as: Login,
     signed_certificate: bytes,
 ) -> None:
     upload(client, signed_certificate)
-    document, _badge = stored(db_session)
-    intruder = make_user(email="intruz@example.org")
-    login_as(intruder)
-    upload(client, signed_badge("Cudza"), "cudza.json")
-    theirs = stored(db_session)[-1]
-    assert client.submit(f"/credentials/{document.id}/companion/{theirs.id}").status_code == 404
-    assert client.get(f"/credentials/{document.id}/preview.png").status_code == 404
+    document = stored(db_session)[0]
+    stranger = make_user(email="obcy@example.org")
+    [theirs] = credentials.import_bytes(
+        db_session, stranger.id, signed_badge("Cudza"), "cudza.json", loopback_context()
+    )
+    db_session.commit()
+    pairing = client.submit(f"/credentials/{document.id}/companion/{theirs.credential_id}")
+    assert pairing.status_code == 404
     assert db_session.scalar(select(func.count()).select_from(DocumentLink)) == 0

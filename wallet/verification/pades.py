@@ -2,8 +2,9 @@
 
 pyHanko validates; this module turns its findings into the wallet's checks. They are kept apart
 on purpose: an intact signature says nothing about who signed, and a trusted signer says nothing
-about changes made afterwards. Only revocation data embedded in the document is used (the
-document security store); nothing is fetched.
+about changes made afterwards. Revocation data embedded in the document (its security store)
+comes first; without it, the signer's CRL is fetched through the guarded fetcher, which an
+offline run refuses.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
+from pyhanko.sign.ades.report import AdESIndeterminate
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore
@@ -26,17 +27,19 @@ from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
 from wallet.verification.context import VerificationContext
+from wallet.verification.pdf_revocation import (
+    REVOKED,
+    RevocationSource,
+    online_context,
+    revocation_check,
+)
 from wallet.verification.report import Check, CheckStatus, make_check
+from wallet.verification.revocation_lists import distribution_point_urls
 
 logger = logging.getLogger(__name__)
 
 # A chain that reaches no configured anchor, as pyHanko names it.
 _UNKNOWN_ANCHOR = AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND
-_REVOKED = (
-    AdESFailure.REVOKED,
-    AdESIndeterminate.REVOKED_NO_POE,
-    AdESIndeterminate.REVOKED_CA_NO_POE,
-)
 _ALLOWED_LATER_CHANGES = (ModificationLevel.FORM_FILLING, ModificationLevel.ANNOTATIONS)
 _SEVERITY = {
     CheckStatus.PASSED: 0,
@@ -57,6 +60,7 @@ class SignatureFinding:
     checked_at: datetime
     later_fields: frozenset[str]
     revocation: PdfSignatureStatus | None
+    revocation_source: RevocationSource | None
 
 
 _Judge = Callable[[SignatureFinding], Check]
@@ -115,10 +119,15 @@ def _validate_all(
         if proven and signed_at is not None and signed_at != claimed:
             # Judge the signer's certificate when the timestamp proves the signature existed.
             status = validate_pdf_signature(signature, _context(anchors, None, signed_at))
-        revocation = None
+        moment = signed_at or ctx.at
+        revocation, source = None, None
         if store is not None:
-            moment = signed_at or ctx.at
             revocation = validate_pdf_signature(signature, _context(anchors, store, moment))
+            source = RevocationSource.EMBEDDED
+        elif distribution_point_urls(status.signing_cert):
+            online = online_context(anchors, moment, ctx.fetcher)
+            revocation = validate_pdf_signature(signature, online)
+            source = RevocationSource.ONLINE
         findings.append(
             SignatureFinding(
                 field=signature.field_name,
@@ -128,6 +137,7 @@ def _validate_all(
                 checked_at=ctx.at,
                 later_fields=frozenset(s.field_name for s in signatures[index + 1 :]),
                 revocation=revocation,
+                revocation_source=source,
             )
         )
     return findings
@@ -317,7 +327,7 @@ def _trust(finding: SignatureFinding) -> Check:
             "Podpisującego nie ma na Twojej liście zaufania: nie da się potwierdzić, kto podpisał.",
             detail=subject_name(finding.status.signing_cert.issuer),
         )
-    if problem in _REVOKED or problem in (
+    if problem in REVOKED or problem in (
         AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
         AdESIndeterminate.EXPIRED,
     ):
@@ -339,35 +349,4 @@ def _trust(finding: SignatureFinding) -> Check:
 
 
 def _revocation(finding: SignatureFinding) -> Check:
-    if finding.revocation is None:
-        return make_check(
-            "revocation",
-            CheckStatus.SKIPPED,
-            "The document carries no revocation data, so revocation was not checked.",
-            "Dokument nie zawiera danych o unieważnieniu, więc tego nie sprawdzono.",
-            required=False,
-        )
-    problem = finding.revocation.trust_problem_indic
-    if problem in _REVOKED:
-        return make_check(
-            "revocation",
-            CheckStatus.FAILED,
-            "The signer's certificate was revoked.",
-            "Certyfikat podpisującego został unieważniony.",
-            detail=str(problem) if problem else None,
-        )
-    if problem is None:
-        return make_check(
-            "revocation",
-            CheckStatus.PASSED,
-            "Revocation data in the document shows the certificate was not revoked.",
-            "Dane o unieważnieniu w dokumencie pokazują, że certyfikatu nie unieważniono.",
-        )
-    return make_check(
-        "revocation",
-        CheckStatus.SKIPPED,
-        "The revocation data in the document does not cover the signer's certificate.",
-        "Dane o unieważnieniu w dokumencie nie obejmują certyfikatu podpisującego.",
-        required=False,
-        detail=str(problem),
-    )
+    return revocation_check(finding.revocation, finding.revocation_source)
