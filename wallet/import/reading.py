@@ -11,7 +11,6 @@ from wallet.errors import CredentialFormatError, WalletError
 from .archive import ArchiveEntry, archive_entries
 from .baked import BakedContent, extract_png, extract_svg
 from .detect import InputKind, detect_kind
-from .pdf_envelopes import pdf_envelope
 from .text_credentials import Origin, envelopes_from_text
 
 logger = logging.getLogger(__name__)
@@ -62,6 +61,9 @@ def _read_single(data: bytes, source: str, kind: InputKind) -> list[Envelope]:
 
 def _from_pdf(data: bytes, source: str) -> list[Envelope]:
     """The PDF itself, then each credential attached to it (linked to the PDF as container)."""
+    # The PDF readers are loaded only when a PDF arrives: they slow every start-up otherwise.
+    from .pdf_envelopes import pdf_envelope
+
     document, attachments = pdf_envelope(data, source)
     found = [document]
     for attachment in attachments:

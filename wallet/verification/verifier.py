@@ -16,7 +16,6 @@ from wallet.verification.dates import check_credential_dates, check_validity_per
 from wallet.verification.jades import decode_jades, verify_jades
 from wallet.verification.jsonld import ContextLoader
 from wallet.verification.ob2 import verify_ob2
-from wallet.verification.pades import verify_pdf
 from wallet.verification.recipient import check_recipient
 from wallet.verification.report import Check, CheckStatus, Message, Report
 from wallet.verification.sd_jwt import verify_sd_jwt_vc
@@ -127,6 +126,9 @@ def _sd_jwt(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader)
 
 
 def _pdf(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader) -> list[Check]:
+    # pyHanko is loaded only when a PDF is checked: it slows every start-up otherwise.
+    from wallet.verification.pades import verify_pdf
+
     return verify_pdf(envelope.raw, ctx)
 
 
