@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
+import logging
 import mimetypes
 import socket
 import ssl
@@ -13,18 +14,45 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
-from wallet.errors import CredentialFormatError, FetchError
+from wallet.errors import N_, CredentialFormatError, FetchError
 from wallet.jsonvalues import JsonValue, parse_json_object
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_USER_AGENT = "Plecak/0.1 (+credential verifier)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
+ADDRESS_NOT_ALLOWED = N_("This address is not allowed.")
+HOST_NOT_FOUND = N_("This address could not be found.")
+_IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Cloud instance-metadata endpoints are refused whatever the configuration says.
 _METADATA = frozenset(
     {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 )
-_IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Ranges ``is_global`` lets through on some Python versions, or that hold no unicast hosts.
+_NOT_GLOBAL = tuple(
+    ipaddress.ip_network(cidr)
+    for cidr in (
+        "0.0.0.0/8",
+        "100.64.0.0/10",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "192.88.99.0/24",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "2001::/23",
+        "2001:db8::/32",
+        "3fff::/20",
+        "fec0::/10",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -126,35 +154,22 @@ class SafeFetcher:
         try:
             answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as error:
-            raise FetchError(f"cannot resolve host {host}: {error}") from None
+            # How this server's resolver sees names is not the user's business; the log keeps it.
+            logger.warning("cannot resolve host %s: %s", host, error)
+            raise FetchError(HOST_NOT_FOUND) from None
         addresses = [str(answer[4][0]) for answer in answers]
         if not addresses:
-            raise FetchError(f"host {host} has no addresses")
+            logger.warning("host %s has no addresses", host)
+            raise FetchError(HOST_NOT_FOUND)
         for address in addresses:
-            reason = self._refusal(ipaddress.ip_address(address.split("%", 1)[0]))
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            reason = address_refusal(
+                ip, allow_loopback=self.allow_loopback, allow_private=self.allow_private
+            )
             if reason is not None:
-                raise FetchError(f"host {host} resolves to {reason} address {address}; refused")
+                logger.warning("host %s resolves to %s address %s; refused", host, reason, address)
+                raise FetchError(ADDRESS_NOT_ALLOWED)
         return addresses[0]
-
-    def _refusal(self, ip: _IPAddress) -> str | None:
-        """Why ``ip`` may not be contacted, or ``None`` when it may."""
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        if ip in _METADATA:
-            return "a cloud-metadata"
-        if ip.is_loopback:
-            return None if self.allow_loopback else "a loopback"
-        for kind, flag in (
-            ("an unspecified", ip.is_unspecified),
-            ("a link-local", ip.is_link_local),
-            ("a multicast", ip.is_multicast),
-            ("a reserved", ip.is_reserved),
-        ):
-            if flag:
-                return kind
-        if not ip.is_global:
-            return None if self.allow_private else "a private"
-        return None
 
     def _get(
         self, target: _Target, accept: str, cap: int, deadline: float
@@ -339,3 +354,47 @@ class OfflineFetcher:
 
     def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
         raise FetchError(f"{url} is not fetched: {self._reason}")
+
+
+def address_refusal(
+    ip: _IPAddress, *, allow_loopback: bool = False, allow_private: bool = False
+) -> str | None:
+    """Why ``ip`` may not be contacted, or ``None`` when it is globally routable unicast.
+
+    An allow-list: loopback and private addresses pass only when configured; an IPv6 address
+    embedding IPv4 (mapped, 6to4, NAT64) passes only if the embedded address would.
+    """
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return address_refusal(
+                ip.ipv4_mapped, allow_loopback=allow_loopback, allow_private=allow_private
+            )
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            # Reached through a relay or translator: only a global IPv4 address is accepted.
+            inner = address_refusal(embedded)
+            return None if inner is None else f"a translated {inner.removeprefix('a ')}"
+    if ip in _METADATA:
+        return "a cloud-metadata"
+    if ip.is_loopback:
+        return None if allow_loopback else "a loopback"
+    if ip.is_unspecified or ip.is_link_local or ip.is_multicast:
+        return "a non-unicast or link-local"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return "a site-local"
+    if ip.is_private and not any(ip in network for network in _NOT_GLOBAL):
+        # RFC 1918 and unique-local addresses: an intranet, allowed only when configured.
+        return None if allow_private else "a private"
+    if isinstance(ip, ipaddress.IPv6Address) and ip not in _GLOBAL_UNICAST_V6:
+        return "a non-global"
+    if not ip.is_global or ip.is_reserved or any(ip in network for network in _NOT_GLOBAL):
+        return "a non-global"
+    return None
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip in _SIX_TO_FOUR:
+        return ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
