@@ -17,10 +17,13 @@ from wallet.routes import (
     search,
 )
 from wallet.routes.scope import close_request_session, load_user
+from wallet.routes.urls import IdConverter
 
 
 def register_routes(app: Flask) -> None:
     """Register every blueprint, the error handlers and the per-request session."""
+    # Before any rule is added: every ``<int:…>`` in the app is a bounded row id.
+    app.url_map.converters["int"] = IdConverter
     for module in (main, auth, account, notices, credentials, organise, imports, search):
         app.register_blueprint(module.bp)
     errors.register_error_handlers(app)

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
+from wallet.errors import N_
 from wallet.holder import credentials, images, portfolio
 from wallet.holder.portfolio import ListQuery, PortfolioSummary, SortKey
 from wallet.holder.presentation import CredentialCard, credential_card, credential_page, safe_url
@@ -33,6 +34,7 @@ from wallet.models.base import utcnow
 from wallet.routes.forms import EmptyForm
 from wallet.routes.organise import CollectionChoiceForm, NoteForm, TagForm
 from wallet.routes.scope import db_session, services, settings, user
+from wallet.routes.urls import optional_id
 
 PAGE_SIZE = 48  # a screenful or two of cards; longer lists are paged
 
@@ -84,8 +86,8 @@ def _list_query(args: MultiDict[str, str]) -> ListQuery:
         sort=sort,
         descending=order == "desc",
         include_hidden=args.get("hidden") == "1",
-        tag_id=args.get("tag", type=int),
-        collection_id=args.get("collection", type=int),
+        tag_id=optional_id(args, "tag", N_("No such tag.")),
+        collection_id=optional_id(args, "collection", N_("No such collection.")),
         page=max(1, min(args.get("page", 1, type=int) or 1, 10_000)),
         page_size=PAGE_SIZE,
     )
