@@ -42,7 +42,12 @@ bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
 VIEW_KEY = "credentials_view"
 VIEWS = ("grid", "list")
-IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+# An SVG opened on its own is a document: no script, no forms, no framing, a sandboxed origin.
+# Images are shown with <img> only, which frame-ancestors does not govern.
+IMAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; "
+    "frame-ancestors 'none'; sandbox"
+)
 _MEDIA_TYPE = re.compile(r"^[a-z]+/[a-z0-9.+-]+$")
 _EXTENSIONS = {
     "application/json": "json",
