@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from wallet.config import Settings, load_settings
 from wallet.db import Database
@@ -42,7 +43,14 @@ def create_app(
     init_extensions(app)
     init_security(app, secure_cookies=settings.secure_cookies)
     register_routes(app)
+    trust_proxies(app, settings.trusted_proxies)
     return app
+
+
+def trust_proxies(app: Flask, count: int) -> None:
+    """Take the client's address and scheme from the ``count`` proxies in front, if any."""
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def configure_flask(app: Flask, settings: Settings) -> None:
