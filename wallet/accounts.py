@@ -15,6 +15,7 @@ from wallet.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     hash_password,
+    is_common_password,
     needs_rehash,
     password_matches,
 )
@@ -33,11 +34,16 @@ def normalise_email(email: str) -> str:
 
 
 def check_password_strength(password: str) -> None:
-    """Refuse passwords that are too short or too long."""
+    """Refuse passwords that are too short, too long or among the most common ones."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(N_("The password must have at least 10 characters."), code="weak")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValidationError(N_("The password is too long."), code="long_password")
+    if is_common_password(password):
+        raise ValidationError(
+            N_("This password is too common; choose one that is harder to guess."),
+            code="common_password",
+        )
 
 
 def register_user(session: Session, *, email: str, password: str, display_name: str) -> User:
