@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from wallet.errors import N_, AuthenticationError, ConflictError, ValidationError
 from wallet.models import User
+from wallet.models.accounts import new_session_id
 from wallet.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -79,6 +80,19 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise AuthenticationError(N_("The current password is wrong."))
     check_password_strength(new)
     user.password_hash = hash_password(new)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the account: cookies name it by the identifier replaced here."""
+    user.session_id = new_session_id()
+
+
+def find_session_user(session: Session, session_id: str) -> User | None:
+    """The account a session cookie names, or None once that session has ended."""
+    if not session_id or len(session_id) > 64:
+        return None
+    return session.scalar(select(User).where(User.session_id == session_id))
 
 
 def set_language(user: User, language: str | None, languages: tuple[str, ...]) -> None:
