@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import http.client
 import ipaddress
 import logging
 import mimetypes
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +28,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
 ADDRESS_NOT_ALLOWED = N_("This address is not allowed.")
 HOST_NOT_FOUND = N_("This address could not be found.")
+FETCH_TIMED_OUT = N_("The server at this address did not answer in time.")
 _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Cloud instance-metadata endpoints are refused whatever the configuration says.
 _METADATA = frozenset(
@@ -115,11 +119,29 @@ class SafeFetcher:
         self.max_redirects = max_redirects
         self.user_agent = user_agent
         self._ssl_context = ssl_context or ssl.create_default_context()
+        self._until: float | None = None
+
+    def until(self, deadline: float) -> SafeFetcher:
+        """This fetcher, with every fetch also ending by ``deadline`` (``time.monotonic()``).
+
+        A budget for work that holds a request: after the deadline nothing more is fetched.
+        """
+        bounded = copy.copy(self)
+        bounded._until = deadline if self._until is None else min(deadline, self._until)
+        return bounded
 
     def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
-        """GET ``url``, following up to ``max_redirects`` redirects, each hop checked anew."""
+        """GET ``url``, following up to ``max_redirects`` redirects, each hop checked anew.
+
+        ``timeout`` bounds the whole exchange: every hop's connection, headers and body.
+        """
         cap = self.max_bytes if max_bytes is None else min(max_bytes, self.max_bytes)
         deadline = time.monotonic() + self.timeout
+        if self._until is not None:
+            deadline = min(deadline, self._until)
+        if deadline <= time.monotonic():
+            logger.warning("not fetching %s: the time for fetching is spent", url)
+            raise FetchError(FETCH_TIMED_OUT)
         current = url
         for _hop in range(self.max_redirects + 1):
             target = self._target(current)
@@ -175,6 +197,11 @@ class SafeFetcher:
         self, target: _Target, accept: str, cap: int, deadline: float
     ) -> tuple[int, str, str | None, bytes]:
         connection = self._connection(target, deadline)
+        # Socket timeouts bound each read, not their sum: a server trickling one byte at a time
+        # would never trip them. At the deadline the watchdog shuts the socket down instead.
+        watchdog = threading.Timer(max(deadline - time.monotonic(), 0.0), connection.abort)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             connection.request(
                 "GET",
@@ -188,14 +215,16 @@ class SafeFetcher:
             body = b"" if response.status in _REDIRECTS else _read_capped(response, cap, deadline)
             content_type = response.getheader("Content-Type") or ""
             return response.status, content_type, response.getheader("Location"), body
-        except TimeoutError:
-            raise FetchError(f"{target.url} did not answer within {self.timeout} s") from None
         except (OSError, http.client.HTTPException) as error:
+            if isinstance(error, TimeoutError) or time.monotonic() >= deadline:
+                logger.warning("%s did not answer within %.1f s", target.url, self.timeout)
+                raise FetchError(FETCH_TIMED_OUT) from None
             raise FetchError(f"fetching {target.url} failed: {error}") from None
         finally:
+            watchdog.cancel()
             connection.close()
 
-    def _connection(self, target: _Target, deadline: float) -> http.client.HTTPConnection:
+    def _connection(self, target: _Target, deadline: float) -> _AbortableConnection:
         remaining = max(deadline - time.monotonic(), 0.001)
         if target.scheme == "https":
             return _PinnedHTTPSConnection(
@@ -215,10 +244,25 @@ def _read_capped(response: http.client.HTTPResponse, cap: int, deadline: float) 
         if time.monotonic() > deadline:
             raise TimeoutError
         chunks.append(chunk)
+    if time.monotonic() >= deadline:
+        raise TimeoutError  # the watchdog ended the body early
     return b"".join(chunks)
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
+class _AbortableConnection(http.client.HTTPConnection):
+    """Keeps the raw socket so that another thread can end the exchange at once."""
+
+    raw: socket.socket | None = None
+
+    def abort(self) -> None:
+        """Shut the socket down; a read blocked on it returns or raises at once."""
+        raw = self.raw
+        if raw is not None:
+            with contextlib.suppress(OSError):  # already closed: nothing to end
+                raw.shutdown(socket.SHUT_RDWR)
+
+
+class _PinnedHTTPConnection(_AbortableConnection):
     """Connects to the address resolved earlier, never resolving the name again."""
 
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
@@ -226,10 +270,10 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self._address = address
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.raw = self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+class _PinnedHTTPSConnection(http.client.HTTPSConnection, _AbortableConnection):
     """TLS to the pinned address, with the certificate checked against the host name."""
 
     def __init__(
@@ -240,8 +284,8 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._tls = context
 
     def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+        self.raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._tls.wrap_socket(self.raw, server_hostname=self.host)
 
 
 @dataclass(frozen=True)
