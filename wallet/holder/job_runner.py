@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from datetime import timedelta
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from wallet.fetching import Fetcher, SafeFetcher
 from wallet.holder import import_jobs
 from wallet.identifiers import confirmed_identifiers
 from wallet.models.base import utcnow
@@ -25,13 +27,29 @@ class Runner(Protocol):
     def wake(self) -> None: ...
 
 
-def job_context(services: Services) -> import_jobs.ContextFactory:
-    """A job is verified against its owner's confirmed identifiers, at the time it runs."""
+def job_context(
+    services: Services, *, fetch_seconds: float | None = None
+) -> import_jobs.ContextFactory:
+    """A job is verified against its owner's confirmed identifiers, at the time it runs.
+
+    With ``fetch_seconds``, every fetch of the job ends that long after it starts, at the latest
+    (for a job run while a request waits).
+    """
 
     def context_for(session: Session, user_id: int) -> VerificationContext:
-        return services.verification_context(confirmed_identifiers(session, user_id), utcnow())
+        ctx = services.verification_context(confirmed_identifiers(session, user_id), utcnow())
+        if fetch_seconds is None:
+            return ctx
+        return replace(ctx, fetcher=bounded_fetcher(ctx.fetcher, fetch_seconds))
 
     return context_for
+
+
+def bounded_fetcher(fetcher: Fetcher, seconds: float) -> Fetcher:
+    """``fetcher`` with all its fetches ending ``seconds`` from now (a SafeFetcher's, that is)."""
+    if isinstance(fetcher, SafeFetcher):
+        return fetcher.until(time.monotonic() + seconds)
+    return fetcher
 
 
 class JobRunner:
