@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -25,6 +26,7 @@ from werkzeug.utils import secure_filename
 
 from wallet.errors import N_
 from wallet.holder import credentials, images, portfolio
+from wallet.holder.job_runner import bounded_fetcher
 from wallet.holder.portfolio import ListQuery, PortfolioSummary, SortKey
 from wallet.holder.presentation import CredentialCard, credential_card, credential_page, safe_url
 from wallet.i18n import current_language
@@ -32,6 +34,7 @@ from wallet.identifiers import confirmed_identifiers
 from wallet.markdown import render_markdown
 from wallet.models.base import utcnow
 from wallet.routes.forms import EmptyForm
+from wallet.routes.imports import REQUEST_FETCH_SECONDS
 from wallet.routes.organise import CollectionChoiceForm, NoteForm, TagForm
 from wallet.routes.scope import db_session, services, settings, user
 from wallet.routes.urls import optional_id
@@ -197,7 +200,9 @@ def reverify(credential_id: int) -> ResponseReturnValue:
     owner = user().id
     credential = credentials.get_credential(db_session(), owner, credential_id)
     ctx = services().verification_context(confirmed_identifiers(db_session(), owner), utcnow())
-    credentials.reverify_credential(db_session(), credential, ctx)
+    # The request waits on the issuers' servers: their answers share one short budget.
+    fetcher = bounded_fetcher(ctx.fetcher, REQUEST_FETCH_SECONDS)
+    credentials.reverify_credential(db_session(), credential, replace(ctx, fetcher=fetcher))
     db_session().commit()
     flash(_("The credential has been checked again."), "success")
     return redirect(url_for("credentials.detail", credential_id=credential_id))
