@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
@@ -22,8 +23,13 @@ from wallet.passwords import (
 )
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# A fixed hash so that an unknown address costs as much time as a wrong password.
-_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    # A fixed hash so that an unknown address costs as much time as a wrong password; made on
+    # first use, not at import (every command line start would pay for it).
+    return hash_password("not-a-real-password")
 
 
 def normalise_email(email: str) -> str:
@@ -65,7 +71,7 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     address = email.strip().lower()
     user = session.scalar(select(User).where(User.email == address))
     if user is None:
-        password_matches(_DUMMY_HASH, password)
+        password_matches(_dummy_hash(), password)
         raise AuthenticationError(N_("Wrong email address or password."))
     if not password_matches(user.password_hash, password):
         raise AuthenticationError(N_("Wrong email address or password."))
