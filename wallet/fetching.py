@@ -288,6 +288,14 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection, _AbortableConnection):
         self.sock = self._tls.wrap_socket(self.raw, server_hostname=self.host)
 
 
+def bounded_fetcher(fetcher: Fetcher, seconds: float) -> Fetcher:
+    """``fetcher`` with all its fetches ending ``seconds`` from now."""
+    # Only a SafeFetcher waits on the network; the others answer from files or not at all.
+    if isinstance(fetcher, SafeFetcher):
+        return fetcher.until(time.monotonic() + seconds)
+    return fetcher
+
+
 @dataclass(frozen=True)
 class _MappedDocument:
     """What one URL of a document map answers."""

@@ -5,13 +5,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import replace
 from datetime import timedelta
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from wallet.fetching import Fetcher, SafeFetcher
 from wallet.holder import import_jobs
 from wallet.identifiers import confirmed_identifiers
 from wallet.models.base import utcnow
@@ -37,19 +35,10 @@ def job_context(
     """
 
     def context_for(session: Session, user_id: int) -> VerificationContext:
-        ctx = services.verification_context(confirmed_identifiers(session, user_id), utcnow())
-        if fetch_seconds is None:
-            return ctx
-        return replace(ctx, fetcher=bounded_fetcher(ctx.fetcher, fetch_seconds))
+        recipients = confirmed_identifiers(session, user_id)
+        return services.verification_context(recipients, utcnow(), fetch_seconds=fetch_seconds)
 
     return context_for
-
-
-def bounded_fetcher(fetcher: Fetcher, seconds: float) -> Fetcher:
-    """``fetcher`` with all its fetches ending ``seconds`` from now (a SafeFetcher's, that is)."""
-    if isinstance(fetcher, SafeFetcher):
-        return fetcher.until(time.monotonic() + seconds)
-    return fetcher
 
 
 class JobRunner:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import replace
 
 from flask import (
     Blueprint,
@@ -26,7 +25,6 @@ from werkzeug.utils import secure_filename
 
 from wallet.errors import N_
 from wallet.holder import credentials, images, portfolio
-from wallet.holder.job_runner import bounded_fetcher
 from wallet.holder.portfolio import ListQuery, PortfolioSummary, SortKey
 from wallet.holder.presentation import CredentialCard, credential_card, credential_page, safe_url
 from wallet.i18n import current_language
@@ -34,10 +32,10 @@ from wallet.identifiers import confirmed_identifiers
 from wallet.markdown import render_markdown
 from wallet.models.base import utcnow
 from wallet.routes.forms import EmptyForm
-from wallet.routes.imports import REQUEST_FETCH_SECONDS
 from wallet.routes.organise import CollectionChoiceForm, NoteForm, TagForm
 from wallet.routes.scope import db_session, services, settings, user
 from wallet.routes.urls import optional_id
+from wallet.services import REQUEST_FETCH_SECONDS
 
 PAGE_SIZE = 48  # a screenful or two of cards; longer lists are paged
 
@@ -199,10 +197,10 @@ def image(credential_id: int) -> Response:
 def reverify(credential_id: int) -> ResponseReturnValue:
     owner = user().id
     credential = credentials.get_credential(db_session(), owner, credential_id)
-    ctx = services().verification_context(confirmed_identifiers(db_session(), owner), utcnow())
-    # The request waits on the issuers' servers: their answers share one short budget.
-    fetcher = bounded_fetcher(ctx.fetcher, REQUEST_FETCH_SECONDS)
-    credentials.reverify_credential(db_session(), credential, replace(ctx, fetcher=fetcher))
+    ctx = services().verification_context(
+        confirmed_identifiers(db_session(), owner), utcnow(), fetch_seconds=REQUEST_FETCH_SECONDS
+    )
+    credentials.reverify_credential(db_session(), credential, ctx)
     db_session().commit()
     flash(_("The credential has been checked again."), "success")
     return redirect(url_for("credentials.detail", credential_id=credential_id))

@@ -23,14 +23,13 @@ from wallet import page_links
 from wallet.errors import WalletError
 from wallet.holder import import_jobs
 from wallet.holder.import_jobs import ItemProgress, JobProgress, UploadPart
-from wallet.holder.job_runner import Runner, bounded_fetcher, job_context
+from wallet.holder.job_runner import Runner, job_context
 from wallet.models import ItemOutcome, JobState
 from wallet.routes.scope import db_session, services, user
+from wallet.services import REQUEST_FETCH_SECONDS
 from wallet.verification.report import Verdict
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
-# The longest a request waits on issuers' servers while importing one file or fetching a URL.
-REQUEST_FETCH_SECONDS = 15.0
 
 MAX_PASTED_CHARS = 5 * 1024 * 1024
 
@@ -104,7 +103,7 @@ def from_url() -> ResponseReturnValue:
     form = UrlForm()
     if form.validate_on_submit():
         try:
-            fetcher = bounded_fetcher(services().fetcher, REQUEST_FETCH_SECONDS)
+            fetcher = services().request_fetcher(REQUEST_FETCH_SECONDS)
             fetched = page_links.fetch_credential(fetcher, form.url.data or "")
         except WalletError as error:
             form.url.errors = [_(error.message)]
