@@ -29,6 +29,7 @@ _CHUNK = 64 * 1024
 ADDRESS_NOT_ALLOWED = N_("This address is not allowed.")
 HOST_NOT_FOUND = N_("This address could not be found.")
 FETCH_TIMED_OUT = N_("The server at this address did not answer in time.")
+FETCH_FAILED = N_("The server at this address could not be reached.")
 _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Cloud instance-metadata endpoints are refused whatever the configuration says.
 _METADATA = frozenset(
@@ -219,7 +220,9 @@ class SafeFetcher:
             if isinstance(error, TimeoutError) or time.monotonic() >= deadline:
                 logger.warning("%s did not answer within %.1f s", target.url, self.timeout)
                 raise FetchError(FETCH_TIMED_OUT) from None
-            raise FetchError(f"fetching {target.url} failed: {error}") from None
+            # Socket and protocol errors speak of this server's network; the log keeps them.
+            logger.warning("fetching %s failed: %s", target.url, error)
+            raise FetchError(FETCH_FAILED) from None
         finally:
             watchdog.cancel()
             connection.close()

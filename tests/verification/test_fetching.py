@@ -15,6 +15,7 @@ from tests.support.httpserver import LocalServer
 from tests.support.trickle import trickling_server
 from wallet.errors import FetchError
 from wallet.fetching import (
+    FETCH_FAILED,
     FETCH_TIMED_OUT,
     DocumentMapFetcher,
     Fetched,
@@ -210,3 +211,17 @@ def test_fetch_within_a_deadline_ends_there_whatever_the_timeout() -> None:
         with pytest.raises(FetchError):
             fetcher.fetch(server.url("/again"))
     assert 1.4 <= elapsed < 2.5, elapsed
+
+
+def test_fetch_refused_connection_says_unreachable_and_logs_why(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    with pytest.raises(FetchError) as raised:
+        SafeFetcher(allow_loopback=True).fetch(f"http://127.0.0.1:{port}/badge.json")
+    assert raised.value.message == FETCH_FAILED
+    assert "Errno" not in str(raised.value)
+    assert "refused" in caplog.text.lower()
