@@ -283,7 +283,7 @@ def _run_claimed(
     for position in range(start, len(items)):
         # Verify with no transaction open (it may wait on issuers' servers), then write the
         # outcome in one short transaction whose first statement checks the claim still holds.
-        result = _import_item(session, user_id, items[position], ctx, containers, stored_ids)
+        result = _check_item(session, user_id, items[position], ctx, containers)
         if not _fenced(session, job_id, token, position, processed=position + 1):
             session.rollback()
             return
@@ -308,13 +308,12 @@ def read_payload(payload: bytes) -> list[Envelope | EntryFailure]:
     return items
 
 
-def _import_item(
+def _check_item(
     session: Session,
     user_id: int,
     item: Envelope | EntryFailure,
     ctx: VerificationContext,
     containers: dict[str, JsonObject],
-    stored_ids: dict[str, int],
 ) -> CheckedCredential | ImportResult:
     """The item checked (or a duplicate, or why it failed), leaving no transaction open."""
     try:
