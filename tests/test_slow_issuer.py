@@ -55,6 +55,11 @@ def credential_with_slow_status(server: TricklingServer) -> bytes:
     return json.dumps(issuer.sign(document, JCS)).encode()
 
 
+def credential_without_status() -> bytes:
+    issuer = TestIssuer.generate()
+    return json.dumps(issuer.sign(achievement_credential(issuer.did), JCS)).encode()
+
+
 def slow_context(_session: Session, _user_id: int) -> VerificationContext:
     fetcher = SafeFetcher(allow_loopback=True, timeout=FETCH_SECONDS)
     return VerificationContext(
@@ -94,15 +99,19 @@ def test_import_waiting_on_slow_status_list_blocks_no_other_user(
         },
     )
     saved = client.submit("/account/identifiers", {"kind": "url", "value": "https://other.example"})
+    imported = client.submit("/imports/text", {"text": credential_without_status().decode()})
     elapsed = time.monotonic() - started
     still_waiting = worker.is_alive()
     worker.join(FETCH_SECONDS + 5)
 
-    assert (registered.status_code, saved.status_code) == (302, 302)
-    assert still_waiting and elapsed < 1.5, f"other writes took {elapsed:.1f} s"
+    statuses = (registered.status_code, saved.status_code, imported.status_code)
+    assert statuses == (302, 302, 302)
+    assert still_waiting and elapsed < 2.0, f"other writes took {elapsed:.1f} s"
     with sqlite_db.sessions() as session:
         assert session.scalar(select(User.id).where(User.email == "other@example.org"))
         assert session.scalar(select(HolderIdentifier.value)) == "https://other.example"
+        other_items = select(ImportItem.outcome).where(ImportItem.job_id != job_id)
+        assert session.scalars(other_items).all() == [ItemOutcome.IMPORTED]
         item = session.scalars(select(ImportItem).where(ImportItem.job_id == job_id)).one()
         assert item.outcome is ItemOutcome.IMPORTED
         stored = session.get(Credential, item.credential_id)
