@@ -2,16 +2,24 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# What running needs, and on top of it what testing needs (installed only by `make test`).
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 TRANSLATIONS := wallet/translations
 
 .PHONY: run demo test lint typecheck pytest translations compile-translations clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP) $(TEST_STAMP)
 
 compile-translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS) >/dev/null
@@ -25,7 +33,7 @@ demo: $(STAMP)
 	$(BIN)/wallet init
 	$(BIN)/wallet demo
 
-test: $(STAMP) compile-translations
+test: $(TEST_STAMP) compile-translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

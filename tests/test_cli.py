@@ -67,3 +67,58 @@ def test_missing_secret_key_names_the_variable(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["db", "upgrade"], env={"WALLET_DATA_DIR": str(tmp_path)})
     assert result.exit_code != 0
     assert "WALLET_SECRET_KEY" in result.output
+
+
+def _modules_after(statement: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``statement``."""
+    code = f"import sys\n{statement}\nprint('\\n'.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60
+    )
+    return set(done.stdout.split())
+
+
+def test_importing_the_command_line_loads_no_app_database_or_verifier() -> None:
+    loaded = _modules_after("import wallet.cli")
+    heavy = {
+        "flask",
+        "sqlalchemy",
+        "alembic",
+        "argon2",
+        "pyld",
+        "whoosh",
+        "weasyprint",
+        "wallet.routes",
+        "wallet.search",
+        "wallet.holder.job_runner",
+        "wallet.services",
+        "wallet.verification.verifier",
+    }
+    assert heavy & loaded == set()
+
+
+def test_importing_accounts_computes_no_password_hash() -> None:
+    counted = (
+        "import argon2\n"
+        "calls = []\n"
+        "real = argon2.PasswordHasher.hash\n"
+        "def counting(self, *args, **kwargs):\n"
+        "    calls.append(1)\n"
+        "    return real(self, *args, **kwargs)\n"
+        "argon2.PasswordHasher.hash = counting\n"
+        "import wallet.accounts\n"
+        "assert not calls, 'a hash was computed at import'"
+    )
+    _modules_after(counted)
+
+
+def test_verify_loads_no_app_database_or_signature_path_validator(tmp_path: Path) -> None:
+    sample = Path(__file__).parent / "data" / "vc-corpus-sample" / "jcs-valid-000.json"
+    loaded = _modules_after(
+        "from click.testing import CliRunner\n"
+        "from wallet.cli import main\n"
+        f"arguments = ['verify', '--offline', '--at', '2026-06-01', {str(sample)!r}]\n"
+        "result = CliRunner().invoke(main, arguments)\n"
+        "assert result.exit_code == 0, result.output"
+    )
+    assert {"flask", "sqlalchemy", "alembic", "argon2", "pyhanko_certvalidator"} & loaded == set()

@@ -171,14 +171,14 @@ def test_run_job_unexpected_error_fails_one_item_only(
     queue: Callable[..., int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = credentials.import_envelope
+    real = import_jobs.check_item
 
-    def breaks_on_second(*args: object, **kwargs: object) -> credentials.ImportResult:
-        if args[2].source.endswith("badge-2.json"):  # type: ignore[attr-defined]
+    def breaks_on_second(*args: object, **kwargs: object) -> object:
+        if args[0].source.endswith("badge-2.json"):  # type: ignore[attr-defined]
             raise RuntimeError("a bug")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(credentials, "import_envelope", breaks_on_second)
+    monkeypatch.setattr(import_jobs, "check_item", breaks_on_second)
     job_id = queue(UploadPart("export.zip", backpack_export(3)))
     import_jobs.run_pending_jobs(database.sessions, context_for)
     assert outcomes(db_session, job_id) == [
@@ -191,8 +191,8 @@ def test_run_job_unexpected_error_fails_one_item_only(
 
 
 def die_on_call(monkeypatch: pytest.MonkeyPatch, call: int) -> None:
-    """Make the worker die while importing the ``call``-th item (counting from 1)."""
-    real = credentials.import_envelope
+    """Make the worker die while storing the ``call``-th item (counting from 1)."""
+    real = import_jobs.store_item
     calls = iter(range(1, 1000))
 
     def dying(*args: object, **kwargs: object) -> credentials.ImportResult:
@@ -201,7 +201,7 @@ def die_on_call(monkeypatch: pytest.MonkeyPatch, call: int) -> None:
             raise WorkerDied
         return result
 
-    monkeypatch.setattr(credentials, "import_envelope", dying)
+    monkeypatch.setattr(import_jobs, "store_item", dying)
 
 
 def test_run_pending_jobs_dead_worker_job_is_reclaimed_and_resumed(

@@ -13,6 +13,7 @@ from tests.support.databases import engines_to_test, postgres_url
 from wallet.db import create_database_engine
 from wallet.models import Base
 from wallet.schema import ensure_schema_current, head_revision, upgrade_schema
+from wallet.search import postgres_index  # noqa: F401 (its tables join Base.metadata)
 
 
 @pytest.fixture(params=engines_to_test())
@@ -44,3 +45,46 @@ def test_upgrade_from_empty_reaches_head_and_matches_the_models(empty_engine) ->
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert differences == []
         assert "users" in inspect(connection).get_table_names()
+
+
+def test_sqlite_tables_with_surrogate_ids_use_autoincrement(tmp_path: Path) -> None:
+    engine = create_database_engine(f"sqlite:///{tmp_path / 'auto.sqlite3'}")
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type='table'")
+        tables = {str(name): str(sql) for name, sql in rows}
+    engine.dispose()
+    surrogate = [
+        table.name
+        for table in Base.metadata.sorted_tables
+        if [column.name for column in table.primary_key.columns] == ["id"]
+    ]
+    assert surrogate and all("AUTOINCREMENT" in tables[name] for name in surrogate), surrogate
+
+
+def test_upgrade_to_session_ids_keeps_rows_and_gives_each_user_its_own(
+    empty_engine,  # type: ignore[no-untyped-def]
+) -> None:
+    upgrade_schema(empty_engine, "0003")
+    with empty_engine.begin() as connection:
+        for number in (1, 2):
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, display_name, created_at) "
+                    "VALUES (:id, :email, 'x', 'n', CURRENT_TIMESTAMP)"
+                ),
+                {"id": number, "email": f"u{number}@example.org"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO holder_identifiers (user_id, kind, value, created_at) "
+                    "VALUES (:id, 'email', :email, CURRENT_TIMESTAMP)"
+                ),
+                {"id": number, "email": f"u{number}@example.org"},
+            )
+    upgrade_schema(empty_engine)
+    with empty_engine.connect() as connection:
+        session_ids = connection.execute(text("SELECT session_id FROM users")).scalars().all()
+        identifiers = connection.execute(text("SELECT count(*) FROM holder_identifiers")).scalar()
+    assert len(set(session_ids)) == 2 and all(len(value) >= 32 for value in session_ids)
+    assert identifiers == 2

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from wallet.config import Settings, load_settings
-from wallet.db import Database
-from wallet.extensions import init_extensions
-from wallet.holder.job_runner import JobRunner
-from wallet.mail import create_mailer
-from wallet.routes import register_routes
-from wallet.schema import ensure_schema_current
-from wallet.security import init_security
-from wallet.services import Services
+    from wallet.config import Settings
+    from wallet.db import Database
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -27,6 +22,19 @@ def create_app(
     environ: Mapping[str, str] | None = None,
 ) -> Flask:
     """Build the web application from validated settings."""
+    # Imported here: every ``wallet`` command imports this package, and most need no web app.
+    from flask import Flask
+
+    from wallet.config import load_settings
+    from wallet.db import Database
+    from wallet.extensions import init_extensions
+    from wallet.holder.job_runner import JobRunner
+    from wallet.mail import create_mailer
+    from wallet.routes import register_routes
+    from wallet.schema import ensure_schema_current
+    from wallet.security import init_security
+    from wallet.services import Services
+
     settings = settings or load_settings(environ)
     app = Flask(__name__, template_folder=str(TEMPLATES), instance_path=str(settings.data_dir))
     configure_flask(app, settings)
@@ -42,7 +50,16 @@ def create_app(
     init_extensions(app)
     init_security(app, secure_cookies=settings.secure_cookies)
     register_routes(app)
+    trust_proxies(app, settings.trusted_proxies)
     return app
+
+
+def trust_proxies(app: Flask, count: int) -> None:
+    """Take the client's address and scheme from the ``count`` proxies in front, if any."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def configure_flask(app: Flask, settings: Settings) -> None:

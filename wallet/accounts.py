@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
@@ -11,17 +12,24 @@ from sqlalchemy.orm import Session
 
 from wallet.errors import N_, AuthenticationError, ConflictError, ValidationError
 from wallet.models import User
+from wallet.models.accounts import new_session_id
 from wallet.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
     hash_password,
+    is_common_password,
     needs_rehash,
     password_matches,
 )
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# A fixed hash so that an unknown address costs as much time as a wrong password.
-_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+@cache
+def _dummy_hash() -> str:
+    # A fixed hash so that an unknown address costs as much time as a wrong password; made on
+    # first use, not at import (every command line start would pay for it).
+    return hash_password("not-a-real-password")
 
 
 def normalise_email(email: str) -> str:
@@ -33,11 +41,16 @@ def normalise_email(email: str) -> str:
 
 
 def check_password_strength(password: str) -> None:
-    """Refuse passwords that are too short or too long."""
+    """Refuse passwords that are too short, too long or among the most common ones."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(N_("The password must have at least 10 characters."), code="weak")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValidationError(N_("The password is too long."), code="long_password")
+    if is_common_password(password):
+        raise ValidationError(
+            N_("This password is too common; choose one that is harder to guess."),
+            code="common_password",
+        )
 
 
 def register_user(session: Session, *, email: str, password: str, display_name: str) -> User:
@@ -58,7 +71,7 @@ def authenticate(session: Session, *, email: str, password: str) -> User:
     address = email.strip().lower()
     user = session.scalar(select(User).where(User.email == address))
     if user is None:
-        password_matches(_DUMMY_HASH, password)
+        password_matches(_dummy_hash(), password)
         raise AuthenticationError(N_("Wrong email address or password."))
     if not password_matches(user.password_hash, password):
         raise AuthenticationError(N_("Wrong email address or password."))
@@ -73,6 +86,19 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise AuthenticationError(N_("The current password is wrong."))
     check_password_strength(new)
     user.password_hash = hash_password(new)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the account: cookies name it by the identifier replaced here."""
+    user.session_id = new_session_id()
+
+
+def find_session_user(session: Session, session_id: str) -> User | None:
+    """The account a session cookie names, or None once that session has ended."""
+    if not session_id or len(session_id) > 64:
+        return None
+    return session.scalar(select(User).where(User.session_id == session_id))
 
 
 def set_language(user: User, language: str | None, languages: tuple[str, ...]) -> None:

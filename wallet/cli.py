@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from wallet.config import Settings, data_dir_from, load_settings, write_secret_key
-from wallet.db import Database
 from wallet.errors import ConfigurationError, WalletError
-from wallet.holder.credentials import rederive_records
-from wallet.mail import create_mailer
-from wallet.schema import ensure_schema_current, upgrade_schema
-from wallet.services import Services
-from wallet.verification.trust import read_certificate
+
+if TYPE_CHECKING:
+    from wallet.services import Services
+
+# Each command imports what it needs when it runs: starting ``wallet`` loads no database
+# driver, verifier, search index or web app, so ``wallet verify`` and ``--help`` start at once.
 
 T = TypeVar("T")
 
@@ -31,6 +31,10 @@ def settings_or_exit() -> Settings:
 
 def _upgrade(settings: Settings) -> int:
     """Migrate the schema, then re-derive records the current mappers would derive differently."""
+    from wallet.db import Database
+    from wallet.holder.credentials import rederive_records
+    from wallet.schema import upgrade_schema
+
     database = Database.from_url(settings.database_url)
     try:
         upgrade_schema(database.engine)
@@ -117,6 +121,7 @@ def verify_command(
     from wallet.errors import FetchError, ValidationError
     from wallet.verification.context import VerificationContext
     from wallet.verification.report import Verdict
+    from wallet.verification.trust import read_certificate
 
     try:
         at = service.parse_instant(at_text) if at_text else datetime.now(UTC)
@@ -143,6 +148,11 @@ def verify_command(
 
 def _with_services(action: Callable[[Services], T]) -> T:
     """Run ``action`` with the app's services outside a web request; errors become one line."""
+    from wallet.db import Database
+    from wallet.mail import create_mailer
+    from wallet.schema import ensure_schema_current
+    from wallet.services import Services
+
     settings = settings_or_exit()
     database = Database.from_url(settings.database_url)
     try:

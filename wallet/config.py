@@ -36,6 +36,8 @@ class Settings:
     testing: bool = False
     confirm_max_age_seconds: int = 2 * 24 * 3600
     search_backend: str = "whoosh"
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed; 0 = none.
+    trusted_proxies: int = 0
 
     @property
     def mail_dir(self) -> Path:
@@ -81,6 +83,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         testing=testing,
         confirm_max_age_seconds=_integer(env, "WALLET_CONFIRM_MAX_AGE", 2 * 24 * 3600),
         search_backend=env.get("WALLET_SEARCH_BACKEND") or "whoosh",
+        trusted_proxies=_integer(env, "WALLET_TRUSTED_PROXIES", 0, minimum=0),
     )
     settings = replace(settings, **overrides)  # type: ignore[arg-type]
     validate_settings(settings)
@@ -152,7 +155,7 @@ def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be true or false, not {raw!r}")
 
 
-def _integer(env: Mapping[str, str], name: str, default: int) -> int:
+def _integer(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -160,8 +163,8 @@ def _integer(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigurationError(f"{name} must be a whole number, not {raw!r}") from None
-    if value <= 0:
-        raise ConfigurationError(f"{name} must be positive")
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}")
     return value
 
 

@@ -2,29 +2,62 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import http.client
 import ipaddress
+import logging
 import mimetypes
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
-from wallet.errors import CredentialFormatError, FetchError
+from wallet.errors import N_, CredentialFormatError, FetchError
 from wallet.jsonvalues import JsonValue, parse_json_object
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_USER_AGENT = "Plecak/0.1 (+credential verifier)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
+ADDRESS_NOT_ALLOWED = N_("This address is not allowed.")
+HOST_NOT_FOUND = N_("This address could not be found.")
+FETCH_TIMED_OUT = N_("The server at this address did not answer in time.")
+FETCH_FAILED = N_("The server at this address could not be reached.")
+_IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Cloud instance-metadata endpoints are refused whatever the configuration says.
 _METADATA = frozenset(
     {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 )
-_IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+_GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+_SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Ranges ``is_global`` lets through on some Python versions, or that hold no unicast hosts.
+_NOT_GLOBAL = tuple(
+    ipaddress.ip_network(cidr)
+    for cidr in (
+        "0.0.0.0/8",
+        "100.64.0.0/10",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "192.88.99.0/24",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "2001::/23",
+        "2001:db8::/32",
+        "3fff::/20",
+        "fec0::/10",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -87,11 +120,29 @@ class SafeFetcher:
         self.max_redirects = max_redirects
         self.user_agent = user_agent
         self._ssl_context = ssl_context or ssl.create_default_context()
+        self._until: float | None = None
+
+    def until(self, deadline: float) -> SafeFetcher:
+        """This fetcher, with every fetch also ending by ``deadline`` (``time.monotonic()``).
+
+        A budget for work that holds a request: after the deadline nothing more is fetched.
+        """
+        bounded = copy.copy(self)
+        bounded._until = deadline if self._until is None else min(deadline, self._until)
+        return bounded
 
     def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
-        """GET ``url``, following up to ``max_redirects`` redirects, each hop checked anew."""
+        """GET ``url``, following up to ``max_redirects`` redirects, each hop checked anew.
+
+        ``timeout`` bounds the whole exchange: every hop's connection, headers and body.
+        """
         cap = self.max_bytes if max_bytes is None else min(max_bytes, self.max_bytes)
         deadline = time.monotonic() + self.timeout
+        if self._until is not None:
+            deadline = min(deadline, self._until)
+        if deadline <= time.monotonic():
+            logger.warning("not fetching %s: the time for fetching is spent", url)
+            raise FetchError(FETCH_TIMED_OUT)
         current = url
         for _hop in range(self.max_redirects + 1):
             target = self._target(current)
@@ -126,40 +177,32 @@ class SafeFetcher:
         try:
             answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as error:
-            raise FetchError(f"cannot resolve host {host}: {error}") from None
+            # How this server's resolver sees names is not the user's business; the log keeps it.
+            logger.warning("cannot resolve host %s: %s", host, error)
+            raise FetchError(HOST_NOT_FOUND) from None
         addresses = [str(answer[4][0]) for answer in answers]
         if not addresses:
-            raise FetchError(f"host {host} has no addresses")
+            logger.warning("host %s has no addresses", host)
+            raise FetchError(HOST_NOT_FOUND)
         for address in addresses:
-            reason = self._refusal(ipaddress.ip_address(address.split("%", 1)[0]))
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            reason = address_refusal(
+                ip, allow_loopback=self.allow_loopback, allow_private=self.allow_private
+            )
             if reason is not None:
-                raise FetchError(f"host {host} resolves to {reason} address {address}; refused")
+                logger.warning("host %s resolves to %s address %s; refused", host, reason, address)
+                raise FetchError(ADDRESS_NOT_ALLOWED)
         return addresses[0]
-
-    def _refusal(self, ip: _IPAddress) -> str | None:
-        """Why ``ip`` may not be contacted, or ``None`` when it may."""
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        if ip in _METADATA:
-            return "a cloud-metadata"
-        if ip.is_loopback:
-            return None if self.allow_loopback else "a loopback"
-        for kind, flag in (
-            ("an unspecified", ip.is_unspecified),
-            ("a link-local", ip.is_link_local),
-            ("a multicast", ip.is_multicast),
-            ("a reserved", ip.is_reserved),
-        ):
-            if flag:
-                return kind
-        if not ip.is_global:
-            return None if self.allow_private else "a private"
-        return None
 
     def _get(
         self, target: _Target, accept: str, cap: int, deadline: float
     ) -> tuple[int, str, str | None, bytes]:
         connection = self._connection(target, deadline)
+        # Socket timeouts bound each read, not their sum: a server trickling one byte at a time
+        # would never trip them. At the deadline the watchdog shuts the socket down instead.
+        watchdog = threading.Timer(max(deadline - time.monotonic(), 0.0), connection.abort)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             connection.request(
                 "GET",
@@ -173,14 +216,18 @@ class SafeFetcher:
             body = b"" if response.status in _REDIRECTS else _read_capped(response, cap, deadline)
             content_type = response.getheader("Content-Type") or ""
             return response.status, content_type, response.getheader("Location"), body
-        except TimeoutError:
-            raise FetchError(f"{target.url} did not answer within {self.timeout} s") from None
         except (OSError, http.client.HTTPException) as error:
-            raise FetchError(f"fetching {target.url} failed: {error}") from None
+            if isinstance(error, TimeoutError) or time.monotonic() >= deadline:
+                logger.warning("%s did not answer within %.1f s", target.url, self.timeout)
+                raise FetchError(FETCH_TIMED_OUT) from None
+            # Socket and protocol errors speak of this server's network; the log keeps them.
+            logger.warning("fetching %s failed: %s", target.url, error)
+            raise FetchError(FETCH_FAILED) from None
         finally:
+            watchdog.cancel()
             connection.close()
 
-    def _connection(self, target: _Target, deadline: float) -> http.client.HTTPConnection:
+    def _connection(self, target: _Target, deadline: float) -> _AbortableConnection:
         remaining = max(deadline - time.monotonic(), 0.001)
         if target.scheme == "https":
             return _PinnedHTTPSConnection(
@@ -200,10 +247,25 @@ def _read_capped(response: http.client.HTTPResponse, cap: int, deadline: float) 
         if time.monotonic() > deadline:
             raise TimeoutError
         chunks.append(chunk)
+    if time.monotonic() >= deadline:
+        raise TimeoutError  # the watchdog ended the body early
     return b"".join(chunks)
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
+class _AbortableConnection(http.client.HTTPConnection):
+    """Keeps the raw socket so that another thread can end the exchange at once."""
+
+    raw: socket.socket | None = None
+
+    def abort(self) -> None:
+        """Shut the socket down; a read blocked on it returns or raises at once."""
+        raw = self.raw
+        if raw is not None:
+            with contextlib.suppress(OSError):  # already closed: nothing to end
+                raw.shutdown(socket.SHUT_RDWR)
+
+
+class _PinnedHTTPConnection(_AbortableConnection):
     """Connects to the address resolved earlier, never resolving the name again."""
 
     def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
@@ -211,10 +273,10 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self._address = address
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.raw = self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+class _PinnedHTTPSConnection(http.client.HTTPSConnection, _AbortableConnection):
     """TLS to the pinned address, with the certificate checked against the host name."""
 
     def __init__(
@@ -225,8 +287,16 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self._tls = context
 
     def connect(self) -> None:
-        raw = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+        self.raw = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._tls.wrap_socket(self.raw, server_hostname=self.host)
+
+
+def bounded_fetcher(fetcher: Fetcher, seconds: float) -> Fetcher:
+    """``fetcher`` with all its fetches ending ``seconds`` from now."""
+    # Only a SafeFetcher waits on the network; the others answer from files or not at all.
+    if isinstance(fetcher, SafeFetcher):
+        return fetcher.until(time.monotonic() + seconds)
+    return fetcher
 
 
 @dataclass(frozen=True)
@@ -339,3 +409,47 @@ class OfflineFetcher:
 
     def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
         raise FetchError(f"{url} is not fetched: {self._reason}")
+
+
+def address_refusal(
+    ip: _IPAddress, *, allow_loopback: bool = False, allow_private: bool = False
+) -> str | None:
+    """Why ``ip`` may not be contacted, or ``None`` when it is globally routable unicast.
+
+    An allow-list: loopback and private addresses pass only when configured; an IPv6 address
+    embedding IPv4 (mapped, 6to4, NAT64) passes only if the embedded address would.
+    """
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return address_refusal(
+                ip.ipv4_mapped, allow_loopback=allow_loopback, allow_private=allow_private
+            )
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            # Reached through a relay or translator: only a global IPv4 address is accepted.
+            inner = address_refusal(embedded)
+            return None if inner is None else f"a translated {inner.removeprefix('a ')}"
+    if ip in _METADATA:
+        return "a cloud-metadata"
+    if ip.is_loopback:
+        return None if allow_loopback else "a loopback"
+    if ip.is_unspecified or ip.is_link_local or ip.is_multicast:
+        return "a non-unicast or link-local"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
+        return "a site-local"
+    if ip.is_private and not any(ip in network for network in _NOT_GLOBAL):
+        # RFC 1918 and unique-local addresses: an intranet, allowed only when configured.
+        return None if allow_private else "a private"
+    if isinstance(ip, ipaddress.IPv6Address) and ip not in _GLOBAL_UNICAST_V6:
+        return "a non-global"
+    if not ip.is_global or ip.is_reserved or any(ip in network for network in _NOT_GLOBAL):
+        return "a non-global"
+    return None
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip in _SIX_TO_FOUR:
+        return ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None

@@ -1,6 +1,8 @@
-"""Password hashing with Argon2id."""
+"""Password hashing with Argon2id, and the list of passwords too common to accept."""
 
 from __future__ import annotations
+
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,3 +29,16 @@ def password_matches(password_hash: str, password: str) -> bool:
 def needs_rehash(password_hash: str) -> bool:
     """Whether the hash was made with weaker parameters than today's."""
     return _hasher.check_needs_rehash(password_hash)
+
+
+def is_common_password(password: str) -> bool:
+    """Whether ``password`` (in any letter case) is among the most common passwords known."""
+    return password.lower() in _common_passwords()
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    # zxcvbn's ranked list of the 30,000 most common passwords (MIT licence), read on first use.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])

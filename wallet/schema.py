@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -26,10 +28,36 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     return config
 
 
-def upgrade_schema(engine: Engine) -> None:
-    """Apply every migration not yet applied."""
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection=connection), "head")
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Apply every migration not yet applied (up to ``revision``)."""
+    with engine.connect() as connection, _foreign_keys_off(connection), connection.begin():
+        command.upgrade(alembic_config(connection=connection), revision)
+        _check_foreign_keys(connection)
+
+
+@contextmanager
+def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """On SQLite, foreign keys off while migrating: a table copied anew must not cascade.
+
+    The pragma is ignored inside a transaction, so it is set before the migration's begins.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise ConfigurationError(f"the migration left broken foreign keys: {broken[:5]}")
 
 
 def head_revision() -> str | None:

@@ -7,13 +7,17 @@ from datetime import datetime
 
 from wallet.config import Settings
 from wallet.db import Database
-from wallet.fetching import Fetcher, SafeFetcher
+from wallet.fetching import Fetcher, SafeFetcher, bounded_fetcher
 from wallet.mail import Mailer
 from wallet.search import SearchIndex
 from wallet.search.indexing import indexed_search
 from wallet.verification.context import VerificationContext
 from wallet.verification.jsonld import ContextStore, FileContextStore
 from wallet.verification.trust import read_trust_anchors
+
+# The longest a request waits on issuers' servers, all fetches together (an upload of one file,
+# a URL import, "verify again").
+REQUEST_FETCH_SECONDS = 15.0
 
 
 @dataclass
@@ -36,10 +40,16 @@ class Services:
             self.settings.search_backend, self.settings.search_dir, self.database.sessions
         )
 
-    def verification_context(self, recipients: frozenset[str], at: datetime) -> VerificationContext:
-        """Inputs for verifying a holder's credentials at instant ``at``."""
+    def verification_context(
+        self, recipients: frozenset[str], at: datetime, *, fetch_seconds: float | None = None
+    ) -> VerificationContext:
+        """Inputs for verifying a holder's credentials at instant ``at``.
+
+        With ``fetch_seconds``, every fetch ends that long from now at the latest.
+        """
+        fetcher = self.fetcher if fetch_seconds is None else self.request_fetcher(fetch_seconds)
         return VerificationContext(
-            fetcher=self.fetcher,
+            fetcher=fetcher,
             at=at,
             recipients=recipients,
             strict_contexts=self.settings.strict_contexts,
@@ -47,3 +57,7 @@ class Services:
             web_scheme="http" if self.settings.allow_loopback_fetch else "https",
             context_store=self.context_store,
         )
+
+    def request_fetcher(self, seconds: float) -> Fetcher:
+        """The fetcher, with all its fetches ending ``seconds`` from now."""
+        return bounded_fetcher(self.fetcher, seconds)

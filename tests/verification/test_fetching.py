@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests.support.httpserver import LocalServer
+from tests.support.trickle import trickling_server
 from wallet.errors import FetchError
-from wallet.fetching import DocumentMapFetcher, Fetched, SafeFetcher, require_content_type
+from wallet.fetching import (
+    FETCH_FAILED,
+    FETCH_TIMED_OUT,
+    DocumentMapFetcher,
+    Fetched,
+    SafeFetcher,
+    require_content_type,
+)
 
 
 @pytest.fixture
@@ -180,3 +188,40 @@ def test_document_map_path_escaping_folder_refused(tmp_path: Path) -> None:
     map_file = _document_map(tmp_path, {"https://a.example/i": "../secret.json"})
     with pytest.raises(FetchError):
         DocumentMapFetcher(map_file, None)
+
+
+def test_fetch_trickling_headers_end_at_the_deadline() -> None:
+    with trickling_server(interval=2.0) as server:
+        started = time.monotonic()
+        with pytest.raises(FetchError) as raised:
+            SafeFetcher(allow_loopback=True, timeout=3.0).fetch(server.url("/slow"))
+        elapsed = time.monotonic() - started
+    assert server.requested.is_set()
+    assert 2.9 <= elapsed < 4.0, elapsed
+    assert raised.value.message == FETCH_TIMED_OUT
+
+
+def test_fetch_within_a_deadline_ends_there_whatever_the_timeout() -> None:
+    with trickling_server(interval=0.5) as server:
+        started = time.monotonic()
+        fetcher = SafeFetcher(allow_loopback=True, timeout=30.0).until(started + 1.5)
+        with pytest.raises(FetchError):
+            fetcher.fetch(server.url("/slow"))
+        elapsed = time.monotonic() - started
+        with pytest.raises(FetchError):
+            fetcher.fetch(server.url("/again"))
+    assert 1.4 <= elapsed < 2.5, elapsed
+
+
+def test_fetch_refused_connection_says_unreachable_and_logs_why(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there now
+    with pytest.raises(FetchError) as raised:
+        SafeFetcher(allow_loopback=True).fetch(f"http://127.0.0.1:{port}/badge.json")
+    assert raised.value.message == FETCH_FAILED
+    assert "Errno" not in str(raised.value)
+    assert "refused" in caplog.text.lower()

@@ -79,54 +79,85 @@ def import_item(
     stored_ids: Mapping[str, int],
 ) -> ImportResult:
     """One item's result: stored, a duplicate, or failed with the reason (never raised)."""
+    duplicate = find_duplicate(session, user_id, item)
+    if duplicate is not None:
+        return duplicate
+    return store_item(session, user_id, check_item(item, ctx, containers), stored_ids)
+
+
+@dataclass(frozen=True)
+class CheckedCredential:
+    """An envelope verified and derived: everything that may need the network is done."""
+
+    envelope: Envelope
+    digest: str
+    report: Report
+    linked: dict[str, JsonObject]
+    record: CredentialRecord
+
+
+def find_duplicate(
+    session: Session, user_id: int, item: Envelope | EntryFailure
+) -> ImportResult | None:
+    """The duplicate result if the holder already has ``item``'s bytes, else None."""
+    if isinstance(item, EntryFailure):
+        return None
+    existing = _find_by_hash(session, user_id, content_hash(item.raw))
+    return None if existing is None else _duplicate(item.source, existing)
+
+
+def check_item(
+    item: Envelope | EntryFailure, ctx: VerificationContext, containers: Mapping[str, JsonObject]
+) -> CheckedCredential | ImportResult:
+    """Verify and derive ``item`` without touching the database, or say why it failed.
+
+    Verification may fetch from issuers for a long while, so callers run it with no
+    transaction open and store the outcome afterwards with ``store_item``.
+    """
     if isinstance(item, EntryFailure):
         return ImportResult(
             item.source, ItemOutcome.FAILED, error_code=item.error_code, message=item.message
         )
     try:
-        return import_envelope(session, user_id, item, ctx, containers, stored_ids)
+        verification = verify_envelope(item, ctx)
+        linked = with_container(verification.linked, item, containers)
+        record = importing.normalise(item, linked)
     except WalletError as error:
-        # Nothing of the item was written: rows are only added inside its savepoint.
         return ImportResult(
             item.source, ItemOutcome.FAILED, error_code=error.code, message=error.message
         )
+    return CheckedCredential(item, content_hash(item.raw), verification.report, linked, record)
 
 
-def import_envelope(
+def store_item(
     session: Session,
     user_id: int,
-    envelope: Envelope,
-    ctx: VerificationContext,
-    containers: Mapping[str, JsonObject],
+    checked: CheckedCredential | ImportResult,
     stored_ids: Mapping[str, int],
 ) -> ImportResult:
-    """Verify, derive and store one envelope unless the holder already has it."""
-    digest = content_hash(envelope.raw)
-    existing = _find_by_hash(session, user_id, digest)
-    if existing is not None:
-        return _duplicate(envelope.source, existing)
-    verification = verify_envelope(envelope, ctx)
-    linked = with_container(verification.linked, envelope, containers)
-    record = importing.normalise(envelope, linked)
+    """Store a checked credential in its own savepoint (a failure result is returned as is)."""
+    if isinstance(checked, ImportResult):
+        return checked
+    envelope = checked.envelope
     try:
         with session.begin_nested():
             credential = Credential(
                 user_id=user_id,
-                content_hash=digest,
+                content_hash=checked.digest,
                 raw=envelope.raw,
                 media_type=envelope.media_type,
                 source=envelope.source[:500],
                 format=envelope.format,
                 container_id=stored_ids.get(envelope.container or ""),
-                linked=linked,
+                linked=checked.linked,
             )
-            apply_record(credential, record)
-            apply_report(credential, verification.report)
+            apply_record(credential, checked.record)
+            apply_report(credential, checked.report)
             session.add(credential)
             session.flush()
     except IntegrityError:
         # Imported meanwhile by a parallel upload: the first one wins.
-        found = _find_by_hash(session, user_id, digest)
+        found = _find_by_hash(session, user_id, checked.digest)
         if found is None:
             raise
         return _duplicate(envelope.source, found)

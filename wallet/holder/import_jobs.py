@@ -14,7 +14,13 @@ from sqlalchemy.orm import Session, undefer
 from wallet import importing
 from wallet.envelope import EntryFailure, Envelope, clr_payloads
 from wallet.errors import N_, NotFoundError, ValidationError, WalletError
-from wallet.holder.credentials import ImportResult, import_item
+from wallet.holder.credentials import (
+    CheckedCredential,
+    ImportResult,
+    check_item,
+    find_duplicate,
+    store_item,
+)
 from wallet.jsonvalues import JsonObject
 from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState
 from wallet.models.base import utcnow
@@ -275,18 +281,17 @@ def _run_claimed(
     containers = clr_payloads(items)
     stored_ids = _stored_ids(session, job_id)
     for position in range(start, len(items)):
-        # Touching the job row first checks that this worker still holds the claim.
-        if not _fenced(session, job_id, token, position, processed=position):
-            session.rollback()
-            return
-        result = _import_item(session, user_id, items[position], ctx, containers, stored_ids)
+        # Verify with no transaction open (it may wait on issuers' servers), then write the
+        # outcome in one short transaction whose first statement checks the claim still holds.
+        result = _check_item(session, user_id, items[position], ctx, containers)
         if not _fenced(session, job_id, token, position, processed=position + 1):
             session.rollback()
             return
-        session.add(_item_row(job_id, user_id, position, result))
+        stored = _store_item(session, user_id, result, stored_ids)
+        session.add(_item_row(job_id, user_id, position, stored))
         session.commit()
-        if result.credential_id is not None:
-            stored_ids[result.source] = result.credential_id
+        if stored.credential_id is not None:
+            stored_ids[stored.source] = stored.credential_id
     _end_job(session, job_id, token, clock())
 
 
@@ -303,21 +308,39 @@ def read_payload(payload: bytes) -> list[Envelope | EntryFailure]:
     return items
 
 
-def _import_item(
+def _check_item(
     session: Session,
     user_id: int,
     item: Envelope | EntryFailure,
     ctx: VerificationContext,
     containers: dict[str, JsonObject],
-    stored_ids: dict[str, int],
-) -> ImportResult:
+) -> CheckedCredential | ImportResult:
+    """The item checked (or a duplicate, or why it failed), leaving no transaction open."""
     try:
-        return import_item(session, user_id, item, ctx, containers, stored_ids)
+        duplicate = find_duplicate(session, user_id, item)
+        session.rollback()  # end the read before the network is reached
+        return duplicate or check_item(item, ctx, containers)
     except Exception:  # One broken item must never stop the others; it is logged and reported.
         logger.exception("importing %s failed", item.source)
         session.rollback()
         return ImportResult(
             item.source, ItemOutcome.FAILED, error_code="internal", message=INTERNAL_FAILURE
+        )
+
+
+def _store_item(
+    session: Session,
+    user_id: int,
+    checked: CheckedCredential | ImportResult,
+    stored_ids: dict[str, int],
+) -> ImportResult:
+    try:
+        return store_item(session, user_id, checked, stored_ids)
+    except Exception:  # As above: this item fails, the job goes on.
+        source = checked.envelope.source if isinstance(checked, CheckedCredential) else ""
+        logger.exception("storing %s failed", source)
+        return ImportResult(
+            source, ItemOutcome.FAILED, error_code="internal", message=INTERNAL_FAILURE
         )
 
 

@@ -25,11 +25,18 @@ class Runner(Protocol):
     def wake(self) -> None: ...
 
 
-def job_context(services: Services) -> import_jobs.ContextFactory:
-    """A job is verified against its owner's confirmed identifiers, at the time it runs."""
+def job_context(
+    services: Services, *, fetch_seconds: float | None = None
+) -> import_jobs.ContextFactory:
+    """A job is verified against its owner's confirmed identifiers, at the time it runs.
+
+    With ``fetch_seconds``, every fetch of the job ends that long after it starts, at the latest
+    (for a job run while a request waits).
+    """
 
     def context_for(session: Session, user_id: int) -> VerificationContext:
-        return services.verification_context(confirmed_identifiers(session, user_id), utcnow())
+        recipients = confirmed_identifiers(session, user_id)
+        return services.verification_context(recipients, utcnow(), fetch_seconds=fetch_seconds)
 
     return context_for
 

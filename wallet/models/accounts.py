@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -11,10 +12,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wallet.models.base import Base, enum_by_value, utcnow
 
 
+def new_session_id() -> str:
+    """A fresh random identifier naming an account in session cookies."""
+    return secrets.token_urlsafe(32)
+
+
 class User(Base):
     """A holder with a password login."""
 
     __tablename__ = "users"
+    # Ids of deleted rows are never handed out again, on SQLite as on PostgreSQL.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -22,6 +30,8 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What session cookies carry instead of the row id: replaced to end every session.
+    session_id: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_id)
 
     identifiers: Mapped[list[HolderIdentifier]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -33,7 +43,7 @@ class User(Base):
     is_authenticated = True
 
     def get_id(self) -> str:
-        return str(self.id)
+        return self.session_id
 
 
 class IdentifierKind(enum.Enum):
@@ -49,7 +59,7 @@ class HolderIdentifier(Base):
     """An identifier a credential may name as its recipient; only confirmed ones count."""
 
     __tablename__ = "holder_identifiers"
-    __table_args__ = (UniqueConstraint("user_id", "kind", "value"),)
+    __table_args__ = (UniqueConstraint("user_id", "kind", "value"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

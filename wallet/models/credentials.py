@@ -36,6 +36,7 @@ class Credential(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "content_hash"),
         Index("ix_credentials_user_id_issued_on", "user_id", "issued_on"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +75,7 @@ class VerificationRun(Base):
     """One verification of a credential, kept as its history."""
 
     __tablename__ = "verification_runs"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     credential_id: Mapped[int] = mapped_column(
@@ -95,6 +97,7 @@ class DocumentLink(Base):
     """
 
     __tablename__ = "document_links"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

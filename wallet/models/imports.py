@@ -32,6 +32,7 @@ class ImportJob(Base):
     """An upload being imported; ``payload`` is dropped once the job ends."""
 
     __tablename__ = "import_jobs"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -50,6 +51,7 @@ class ImportItem(Base):
     """The result for one credential (or unreadable entry) of a job."""
 
     __tablename__ = "import_items"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[int] = mapped_column(

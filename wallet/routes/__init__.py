@@ -18,10 +18,13 @@ from wallet.routes import (
     search,
 )
 from wallet.routes.scope import close_request_session, load_user
+from wallet.routes.urls import IdConverter
 
 
 def register_routes(app: Flask) -> None:
     """Register every blueprint, the error handlers and the per-request session."""
+    # Before any rule is added: every ``<int:…>`` in the app is a bounded row id.
+    app.url_map.converters["int"] = IdConverter
     blueprints = (main, auth, account, notices, credentials, documents, organise, imports, search)
     for module in blueprints:
         app.register_blueprint(module.bp)

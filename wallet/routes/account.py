@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required, logout_user
+from flask_login import login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from wallet import accounts, identifiers
@@ -54,6 +54,8 @@ def change_password() -> ResponseReturnValue:
             form.current.errors = [_(error.message)]
         else:
             db_session().commit()
+            # Every other session has ended; this one goes on under the new session id.
+            login_user(user())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("account.settings_page"))
     return _page(password_form=form)
@@ -77,6 +79,16 @@ def delete() -> ResponseReturnValue:
             flash(_("Your account and everything in it have been deleted."), "info")
             return redirect(url_for("auth.login"))
     return _page(delete_form=form)
+
+
+@bp.post("/sessions/end")
+@login_required
+def end_sessions() -> Response:
+    accounts.end_sessions(user())
+    db_session().commit()
+    logout_user()
+    flash(_("You have been logged out everywhere, on every device."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/identifiers")

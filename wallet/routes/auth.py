@@ -12,7 +12,7 @@ from wallet import accounts
 from wallet.errors import WalletError
 from wallet.extensions import limiter
 from wallet.routes.forms import LoginForm, RegisterForm
-from wallet.routes.scope import db_session, settings
+from wallet.routes.scope import db_session, settings, user
 from wallet.routes.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -68,6 +68,10 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> Response:
+    if current_user.is_authenticated:
+        # A copy of this cookie must not outlive the log-out.
+        accounts.end_sessions(user())
+        db_session().commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
+from wallet.errors import N_
 from wallet.holder import credentials, documents, images, portfolio
 from wallet.holder.portfolio import ListQuery, PortfolioSummary, SortKey
 from wallet.holder.presentation import CredentialCard, credential_card, credential_page, safe_url
@@ -33,6 +34,8 @@ from wallet.models.base import utcnow
 from wallet.routes.forms import EmptyForm
 from wallet.routes.organise import CollectionChoiceForm, NoteForm, TagForm
 from wallet.routes.scope import db_session, services, settings, user
+from wallet.routes.urls import optional_id
+from wallet.services import REQUEST_FETCH_SECONDS
 
 PAGE_SIZE = 48  # a screenful or two of cards; longer lists are paged
 
@@ -40,7 +43,12 @@ bp = Blueprint("credentials", __name__, url_prefix="/credentials")
 
 VIEW_KEY = "credentials_view"
 VIEWS = ("grid", "list")
-IMAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+# An SVG opened on its own is a document: no script, no forms, no framing, a sandboxed origin.
+# Images are shown with <img> only, which frame-ancestors does not govern.
+IMAGE_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; "
+    "frame-ancestors 'none'; sandbox"
+)
 _MEDIA_TYPE = re.compile(r"^[a-z]+/[a-z0-9.+-]+$")
 _EXTENSIONS = {
     "application/json": "json",
@@ -85,8 +93,8 @@ def _list_query(args: MultiDict[str, str]) -> ListQuery:
         sort=sort,
         descending=order == "desc",
         include_hidden=args.get("hidden") == "1",
-        tag_id=args.get("tag", type=int),
-        collection_id=args.get("collection", type=int),
+        tag_id=optional_id(args, "tag", N_("No such tag.")),
+        collection_id=optional_id(args, "collection", N_("No such collection.")),
         page=max(1, min(args.get("page", 1, type=int) or 1, 10_000)),
         page_size=PAGE_SIZE,
     )
@@ -196,7 +204,9 @@ def image(credential_id: int) -> Response:
 def reverify(credential_id: int) -> ResponseReturnValue:
     owner = user().id
     credential = credentials.get_credential(db_session(), owner, credential_id)
-    ctx = services().verification_context(confirmed_identifiers(db_session(), owner), utcnow())
+    ctx = services().verification_context(
+        confirmed_identifiers(db_session(), owner), utcnow(), fetch_seconds=REQUEST_FETCH_SECONDS
+    )
     credentials.reverify_credential(db_session(), credential, ctx)
     db_session().commit()
     flash(_("The credential has been checked again."), "success")

@@ -26,6 +26,7 @@ from wallet.holder.import_jobs import ItemProgress, JobProgress, UploadPart
 from wallet.holder.job_runner import Runner, job_context
 from wallet.models import ItemOutcome, JobState
 from wallet.routes.scope import db_session, services, user
+from wallet.services import REQUEST_FETCH_SECONDS
 from wallet.verification.report import Verdict
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -102,7 +103,8 @@ def from_url() -> ResponseReturnValue:
     form = UrlForm()
     if form.validate_on_submit():
         try:
-            fetched = page_links.fetch_credential(services().fetcher, form.url.data or "")
+            fetcher = services().request_fetcher(REQUEST_FETCH_SECONDS)
+            fetched = page_links.fetch_credential(fetcher, form.url.data or "")
         except WalletError as error:
             form.url.errors = [_(error.message)]
         else:
@@ -116,7 +118,9 @@ def _start(parts: list[UploadPart]) -> ResponseReturnValue:
     if import_jobs.runs_in_background(parts):
         runner().wake()
     else:
-        import_jobs.run_job(services().database.sessions, job.id, job_context(services()))
+        # One small file imports while the request waits, so its fetches share a short budget.
+        context = job_context(services(), fetch_seconds=REQUEST_FETCH_SECONDS)
+        import_jobs.run_job(services().database.sessions, job.id, context)
     return redirect(url_for("imports.job", job_id=job.id))
 
 

@@ -8,6 +8,7 @@ from flask import current_app, g
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from wallet import accounts
 from wallet.config import Settings
 from wallet.models import User
 from wallet.services import Services
@@ -38,11 +39,9 @@ def close_request_session(_error: BaseException | None = None) -> None:
         session.close()
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the user for a session cookie."""
-    if not user_id.isdigit():
-        return None
-    return db_session().get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the user a session cookie names (by session id, never row id)."""
+    return accounts.find_session_user(db_session(), session_id)
 
 
 def user() -> User:

@@ -9,21 +9,12 @@ is expired (or not yet valid) at ``ctx.at``, or a chain that is broken, FAILS.
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from pyhanko_certvalidator import CertificateValidator, ValidationContext
-from pyhanko_certvalidator.errors import (
-    ExpiredError,
-    NotYetValidError,
-    PathBuildingError,
-    PathValidationError,
-    ValidationError,
-)
 
 from wallet.errors import CredentialFormatError, WalletError
 from wallet.jsonvalues import JsonObject, parse_json_object
@@ -39,6 +30,9 @@ from wallet.verification.jose import (
 )
 from wallet.verification.multibase import decode_base64url
 from wallet.verification.report import Check, CheckStatus, make_check
+
+if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
 
 # Header parameters a seal may list in ``crit``: RFC 7797's b64 and those JAdES defines.
 UNDERSTOOD_CRITICAL = frozenset(
@@ -139,6 +133,19 @@ def trust_check(certificates: tuple[x509.Certificate, ...], ctx: VerificationCon
         return _trust(CheckStatus.FAILED, "validity", detail=leaf.subject.rfc4514_string())
     if not ctx.trust_anchors:
         return _trust(CheckStatus.SKIPPED, "no_anchors", required=False)
+    # Loaded only when a chain is built: the path validator and asyncio slow every start-up.
+    import asyncio
+
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.errors import (
+        ExpiredError,
+        NotYetValidError,
+        PathBuildingError,
+        PathValidationError,
+        ValidationError,
+    )
+
     context = ValidationContext(
         trust_roots=[asn1_x509.Certificate.load(der) for der in ctx.trust_anchors],
         moment=ctx.at,
@@ -216,4 +223,6 @@ def _check_thumbprint(protected: JsonObject, leaf: x509.Certificate) -> None:
 
 
 def _der(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    from asn1crypto import x509 as asn1_x509
+
     return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))

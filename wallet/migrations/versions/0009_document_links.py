@@ -1,7 +1,7 @@
 """links between PDF certificates and the credentials they accompany
 
 Revision ID: 0009
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 14:40:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
@@ -44,6 +44,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_document_links")),
         sa.UniqueConstraint("document_id", name=op.f("uq_document_links_document_id")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("document_links", schema=None) as batch_op:
         batch_op.create_index(
