@@ -86,7 +86,7 @@ def to_rdf(document: JsonObject, loader: ContextLoader, *, prune: bool = True) -
         _prune_every_context(document, inlined)
     text = json.dumps(inlined, ensure_ascii=False)
     try:
-        if '"@direction"' in text:
+        if '"@direction"' in text or _has_several_scoped_types(inlined):
             dataset = _dataset_via_pyld(inlined)
         else:
             dataset = pyoxigraph.Dataset(
@@ -124,6 +124,47 @@ def _context_holders(value: JsonValue, found: list[JsonObject]) -> list[JsonObje
             if key != "@context":
                 _context_holders(member, found)
     return found
+
+
+def _has_several_scoped_types(inlined: JsonValue) -> bool:
+    """Whether a node has two or more types that carry type-scoped contexts.
+
+    pyoxigraph applies only the first such context, losing the terms the others define, so
+    these documents go through pyld, which applies every one in lexicographic order.
+    """
+    scoped = _scoped_terms(
+        [holder["@context"] for holder in _context_holders(inlined, [])], set()
+    )
+    return bool(scoped) and _several_scoped(inlined, scoped)
+
+
+def _scoped_terms(context: JsonValue, found: set[str]) -> set[str]:
+    """Names of the term definitions, at any depth, that carry their own ``@context``."""
+    if isinstance(context, list):
+        for item in context:
+            _scoped_terms(item, found)
+    elif isinstance(context, dict):
+        for name, definition in context.items():
+            if isinstance(definition, dict) and "@context" in definition:
+                found.add(name)
+                _scoped_terms(definition["@context"], found)
+    return found
+
+
+def _several_scoped(value: JsonValue, scoped: set[str]) -> bool:
+    if isinstance(value, list):
+        return any(_several_scoped(item, scoped) for item in value)
+    if not isinstance(value, dict):
+        return False
+    for key, member in value.items():
+        if key == "@context":
+            continue
+        if key in ("type", "@type") and isinstance(member, list):
+            if sum(1 for kind in member if isinstance(kind, str) and kind in scoped) > 1:
+                return True
+        elif _several_scoped(member, scoped):
+            return True
+    return False
 
 
 def _dataset_via_pyld(inlined: JsonValue) -> pyoxigraph.Dataset:
