@@ -75,10 +75,13 @@ class RdfDocument:
         return found
 
 
-def to_rdf(document: JsonObject, loader: ContextLoader, *, prune: bool = True) -> RdfDocument:
+def to_rdf(
+    document: JsonObject, loader: ContextLoader, *, prune: bool = True, sha384: bool = False
+) -> RdfDocument:
     """Convert ``document`` to RDF with canonical blank-node labels (RDFC-1.0).
 
     ``prune`` drops context terms the document cannot use first; the RDF is the same.
+    ``sha384`` runs RDFC-1.0 with SHA-384 as its hash, as ecdsa-rdfc-2019 does for P-384 keys.
     """
     remote: list[str] = []
     inlined = _inline(document, loader, remote, 0)
@@ -92,7 +95,8 @@ def to_rdf(document: JsonObject, loader: ContextLoader, *, prune: bool = True) -
             dataset = pyoxigraph.Dataset(
                 pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.JSON_LD)
             )
-        dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+        algorithm = pyoxigraph.CanonicalizationAlgorithm
+        dataset.canonicalize(algorithm.RDFC_1_0_SHA_384 if sha384 else algorithm.RDFC_1_0)
     except (SyntaxError, ValueError, jsonld.JsonLdError) as error:
         raise CredentialFormatError(f"the JSON-LD cannot be converted to RDF: {error}") from None
     lines = tuple(line for line in str(dataset).split("\n") if line)
@@ -132,9 +136,7 @@ def _has_several_scoped_types(inlined: JsonValue) -> bool:
     pyoxigraph applies only the first such context, losing the terms the others define, so
     these documents go through pyld, which applies every one in lexicographic order.
     """
-    scoped = _scoped_terms(
-        [holder["@context"] for holder in _context_holders(inlined, [])], set()
-    )
+    scoped = _scoped_terms([holder["@context"] for holder in _context_holders(inlined, [])], set())
     return bool(scoped) and _several_scoped(inlined, scoped)
 
 
