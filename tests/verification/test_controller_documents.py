@@ -170,3 +170,15 @@ def test_did_web_issuer_unreachable_is_unverifiable() -> None:
     statuses = _statuses(verify_data_integrity(signed, ctx, web_scheme="http"))
     assert statuses["proof"] is CheckStatus.PASSED
     assert statuses["issuer_binding"] is CheckStatus.SKIPPED
+
+
+def test_did_web_issuer_not_listing_did_key_fails(http_server: LocalServer) -> None:
+    issuer, other = TestIssuer.generate(), TestIssuer.generate()
+    did = f"did:web:{http_server.host.replace(':', '%3A')}"
+    document = {"id": did, "assertionMethod": [other.method_id]}
+    http_server.serve("/.well-known/did.json", json.dumps(document))
+    signed = issuer.sign(achievement_credential(did), "eddsa-rdfc-2022")
+    ctx = VerificationContext(fetcher=SafeFetcher(allow_loopback=True), at=AT)
+    checks = verify_data_integrity(signed, ctx, web_scheme="http")
+    assert _statuses(checks)["issuer_binding"] is CheckStatus.FAILED
+    assert Report.of(checks).verdict is Verdict.FAILED
