@@ -70,30 +70,43 @@ def verify_derived_proof(
     except CredentialFormatError as error:
         return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)]
     notes = remote_context_checks(config_rdf.remote_contexts + document_rdf.remote_contexts)
+    proof_hash = hashlib.sha256(config_rdf.nquads().encode()).digest()
+    keys = (issuer_key, proof_key)
+    return [*notes, _verify_statements(derived, statements, proof_hash, keys, base_signature)]
+
+
+def _verify_statements(
+    derived: DerivedProof,
+    statements: list[str],
+    proof_hash: bytes,
+    keys: tuple[ec.EllipticCurvePublicKey, ec.EllipticCurvePublicKey],
+    base_signature: bytes,
+) -> Check:
+    """The base signature (issuer key) over the mandatory statements, then one signature
+    (the proof's ephemeral key) per other statement."""
+    issuer_key, proof_key = keys
     mandatory_set = set(derived.mandatory_indexes)
     if any(index >= len(statements) for index in mandatory_set):
-        return [*notes, make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, "index range")]
+        return make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, "index out of range")
     mandatory = [line for i, line in enumerate(statements) if i in mandatory_set]
     optional = [line for i, line in enumerate(statements) if i not in mandatory_set]
     if len(optional) != len(derived.signatures):
         detail = f"{len(derived.signatures)} signatures for {len(optional)} statements"
-        return [*notes, make_proof_check("proof", CheckStatus.FAILED, INVALID, detail)]
-    proof_hash = hashlib.sha256(config_rdf.nquads().encode()).digest()
+        return make_proof_check("proof", CheckStatus.FAILED, INVALID, detail)
     mandatory_hash = hashlib.sha256("".join(mandatory).encode()).digest()
-    base = signature_check(
-        issuer_key, base_signature, proof_hash + derived.public_key + mandatory_hash
-    )
+    signed = proof_hash + derived.public_key + mandatory_hash
+    base = signature_check(issuer_key, base_signature, signed)
     if base.status is not CheckStatus.PASSED:
-        return [*notes, base]
+        return base
     for signature, statement in zip(derived.signatures, optional, strict=True):
         try:
             der = raw_to_der(signature, proof_key)
         except ValidationError as error:
-            return [*notes, make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)]
+            return make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)
         check = signature_check(proof_key, der, statement.encode())
         if check.status is not CheckStatus.PASSED:
-            return [*notes, check]
-    return [*notes, base]
+            return check
+    return base
 
 
 def parse_derived_proof_value(proof_value: str) -> DerivedProof:
