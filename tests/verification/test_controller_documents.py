@@ -182,3 +182,14 @@ def test_did_web_issuer_not_listing_did_key_fails(http_server: LocalServer) -> N
     checks = verify_data_integrity(signed, ctx, web_scheme="http")
     assert _statuses(checks)["issuer_binding"] is CheckStatus.FAILED
     assert Report.of(checks).verdict is Verdict.FAILED
+
+
+def test_https_method_of_unsupported_key_type_is_unverifiable(http_server: LocalServer) -> None:
+    document = controller_document(ISSUER, {P256: P256})
+    methods = document["verificationMethod"]
+    assert isinstance(methods, list)
+    methods[0]["type"] = "EcdsaSecp256k1VerificationKey2019"
+    _serve(http_server, document)
+    checks = _verify(load_vector("ecdsa-jcs-2019-p256.json"), http_server)
+    assert _statuses(checks)["key_resolution"] is CheckStatus.SKIPPED
+    assert Report.of(checks).verdict is Verdict.UNVERIFIABLE

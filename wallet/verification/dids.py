@@ -269,7 +269,7 @@ def _method_key(method: JsonObject) -> PublicKey:
         raise KeyResolutionError(
             f"the verification method's key is unusable: {error.message}"
         ) from None
-    raise KeyResolutionError(f"verification methods of type {kind!r} are not supported")
+    raise UnsupportedMethodError(f"verification methods of type {kind!r} are not supported")
 
 
 def _text(method: JsonObject, name: str) -> str:
