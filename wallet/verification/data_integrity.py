@@ -116,7 +116,8 @@ def _verify_one(
         return _ProofOutcome(_labelled([wrong], label), None, parsed.purpose)
     checks, key = _key_checks(parsed, ctx, web_scheme)
     if key is None:
-        return _ProofOutcome(_labelled(checks, label), Binding.UNKNOWN, "no key")
+        # key_resolution already says why; there is no key to link to the issuer.
+        return _ProofOutcome(_labelled(checks, label), None, "no key")
     checks += _verify_input(secured, parsed, key.public_key, loader)
     link = link_issuer(issuer_id(unsecured), key, ctx.fetcher, web_scheme=web_scheme)
     return _ProofOutcome(_labelled(checks, label), link.binding, link.reason)
