@@ -193,3 +193,15 @@ def test_https_method_of_unsupported_key_type_is_unverifiable(http_server: Local
     checks = _verify(load_vector("ecdsa-jcs-2019-p256.json"), http_server)
     assert _statuses(checks)["key_resolution"] is CheckStatus.SKIPPED
     assert Report.of(checks).verdict is Verdict.UNVERIFIABLE
+
+
+def test_plain_http_method_is_unverifiable(http_server: LocalServer) -> None:
+    issuer = http_server.url("/issuers/1")
+    _serve(http_server, controller_document(ISSUER, {P256: P256}))
+    document = load_vector("ecdsa-jcs-2019-p256.json")
+    proof = document["proof"]
+    assert isinstance(proof, dict)
+    proof["verificationMethod"] = f"{issuer}#{P256}"
+    checks = _verify(document, http_server)
+    assert _statuses(checks)["key_resolution"] is CheckStatus.SKIPPED
+    assert http_server.requests == []

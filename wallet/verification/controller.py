@@ -61,6 +61,7 @@ def resolve_key(
     ``KeyResolutionError`` when the published document contradicts it.
     """
     if _is_web_url(url):
+        _require_https(url, web_scheme)
         return resolve_controller_method(url, fetcher, purpose=purpose)
     return resolve_verification_method(url, fetcher, purpose=purpose, web_scheme=web_scheme)
 
@@ -125,8 +126,15 @@ def _issuer_document(issuer: str, fetcher: Fetcher, web_scheme: str) -> JsonObje
     if issuer.startswith("did:"):
         return resolve_did_document(issuer.split("#", 1)[0], fetcher, web_scheme=web_scheme)
     if _is_web_url(issuer):
+        _require_https(issuer, web_scheme)
         return fetch_controller_document(issuer, fetcher)
     raise UnsupportedMethodError(f"{issuer!r} is neither a DID nor an http(s) URL")
+
+
+def _require_https(url: str, web_scheme: str) -> None:
+    """A key document read over plain http could have been replaced on the way."""
+    if urlsplit(url).scheme != "https" and web_scheme != "http":
+        raise UnsupportedMethodError(f"{url} is not https; its keys cannot be trusted")
 
 
 def _is_web_url(url: str) -> bool:
