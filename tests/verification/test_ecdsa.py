@@ -152,3 +152,8 @@ def test_legacy_eddsa_2022_name_tampered_fails() -> None:
     signed["name"] = "Other"
     ctx = VerificationContext(NoNetwork(), datetime(2027, 1, 1, tzinfo=UTC))
     assert _statuses(verify_data_integrity(signed, ctx))["proof"] is CheckStatus.FAILED
+
+
+def test_sd_proof_with_p384_base_key_is_not_judged() -> None:
+    document = load_vector("ecdsa-sd-2023-derived.json")
+    assert _proof_status(document, P384) is CheckStatus.SKIPPED
