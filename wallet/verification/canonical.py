@@ -75,10 +75,13 @@ class RdfDocument:
         return found
 
 
-def to_rdf(document: JsonObject, loader: ContextLoader, *, prune: bool = True) -> RdfDocument:
+def to_rdf(
+    document: JsonObject, loader: ContextLoader, *, prune: bool = True, sha384: bool = False
+) -> RdfDocument:
     """Convert ``document`` to RDF with canonical blank-node labels (RDFC-1.0).
 
     ``prune`` drops context terms the document cannot use first; the RDF is the same.
+    ``sha384`` runs RDFC-1.0 with SHA-384 as its hash, as ecdsa-rdfc-2019 does for P-384 keys.
     """
     remote: list[str] = []
     inlined = _inline(document, loader, remote, 0)
@@ -86,13 +89,14 @@ def to_rdf(document: JsonObject, loader: ContextLoader, *, prune: bool = True) -
         _prune_every_context(document, inlined)
     text = json.dumps(inlined, ensure_ascii=False)
     try:
-        if '"@direction"' in text:
+        if '"@direction"' in text or _has_several_scoped_types(inlined):
             dataset = _dataset_via_pyld(inlined)
         else:
             dataset = pyoxigraph.Dataset(
                 pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.JSON_LD)
             )
-        dataset.canonicalize(pyoxigraph.CanonicalizationAlgorithm.RDFC_1_0)
+        algorithm = pyoxigraph.CanonicalizationAlgorithm
+        dataset.canonicalize(algorithm.RDFC_1_0_SHA_384 if sha384 else algorithm.RDFC_1_0)
     except (SyntaxError, ValueError, jsonld.JsonLdError) as error:
         raise CredentialFormatError(f"the JSON-LD cannot be converted to RDF: {error}") from None
     lines = tuple(line for line in str(dataset).split("\n") if line)
@@ -124,6 +128,45 @@ def _context_holders(value: JsonValue, found: list[JsonObject]) -> list[JsonObje
             if key != "@context":
                 _context_holders(member, found)
     return found
+
+
+def _has_several_scoped_types(inlined: JsonValue) -> bool:
+    """Whether a node has two or more types that carry type-scoped contexts.
+
+    pyoxigraph applies only the first such context, losing the terms the others define, so
+    these documents go through pyld, which applies every one in lexicographic order.
+    """
+    scoped = _scoped_terms([holder["@context"] for holder in _context_holders(inlined, [])], set())
+    return bool(scoped) and _several_scoped(inlined, scoped)
+
+
+def _scoped_terms(context: JsonValue, found: set[str]) -> set[str]:
+    """Names of the term definitions, at any depth, that carry their own ``@context``."""
+    if isinstance(context, list):
+        for item in context:
+            _scoped_terms(item, found)
+    elif isinstance(context, dict):
+        for name, definition in context.items():
+            if isinstance(definition, dict) and "@context" in definition:
+                found.add(name)
+                _scoped_terms(definition["@context"], found)
+    return found
+
+
+def _several_scoped(value: JsonValue, scoped: set[str]) -> bool:
+    if isinstance(value, list):
+        return any(_several_scoped(item, scoped) for item in value)
+    if not isinstance(value, dict):
+        return False
+    for key, member in value.items():
+        if key == "@context":
+            continue
+        if key in ("type", "@type") and isinstance(member, list):
+            if sum(1 for kind in member if isinstance(kind, str) and kind in scoped) > 1:
+                return True
+        elif _several_scoped(member, scoped):
+            return True
+    return False
 
 
 def _dataset_via_pyld(inlined: JsonValue) -> pyoxigraph.Dataset:

@@ -1,45 +1,66 @@
-"""Data Integrity proofs: eddsa-rdfc-2022, eddsa-jcs-2022 and Ed25519Signature2020."""
+"""Data Integrity proofs: single proofs, proof sets and proof chains, EdDSA and ECDSA suites."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 
-import rfc8785
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric import ec
 
-from wallet.errors import CredentialFormatError, FetchError, ValidationError
+from wallet.errors import CredentialFormatError, FetchError
 from wallet.jsonvalues import JsonObject
-from wallet.verification.canonical import RdfDocument, offline_loader, to_rdf
 from wallet.verification.context import VerificationContext
+from wallet.verification.controller import Binding, link_issuer, resolve_key
 from wallet.verification.dids import (
     KeyResolutionError,
     PublicKey,
     ResolvedKey,
-    resolve_verification_method,
+    UnsupportedMethodError,
 )
-from wallet.verification.jsonld import ContextError, ContextLoader, bundled_urls
-from wallet.verification.multibase import decode_multibase
+from wallet.verification.ecdsa import verify_ecdsa
+from wallet.verification.ecdsa_sd import verify_derived_proof
+from wallet.verification.eddsa import verify_eddsa
+from wallet.verification.jsonld import ContextLoader
+from wallet.verification.proofs import (
+    BAD_PROOF,
+    ECDSA_SD,
+    ECDSA_SUITES,
+    ED25519_2020,
+    JCS,
+    PROOF_NOT_RUN,
+    RDFC,
+    WRONG_KEY_TYPE,
+    ProofInput,
+    UnsupportedSuiteError,
+    make_proof_check,
+    proof_configuration,
+    proof_objects,
+    read_proof,
+    read_proof_object,
+    unsecured_document,
+)
 from wallet.verification.report import Check, CheckStatus, Message
 
-RDFC = "eddsa-rdfc-2022"
-JCS = "eddsa-jcs-2022"
-ED25519_2020 = "Ed25519Signature2020"
-SUITES = (RDFC, JCS, ED25519_2020)
+__all__ = [
+    "ED25519_2020",
+    "JCS",
+    "RDFC",
+    "ProofInput",
+    "issuer_id",
+    "proof_configuration",
+    "read_proof",
+    "unsecured_document",
+    "verify_data_integrity",
+    "verify_signature",
+]
 
 
 @dataclass(frozen=True)
-class ProofInput:
-    """The parts of a proof that verification reads, taken from the untrusted JSON."""
+class _ProofOutcome:
+    """The checks of one proof and how its key relates to the issuer."""
 
-    suite: str
-    options: JsonObject
-    proof_value: str
-    verification_method: str
-    purpose: str
+    checks: list[Check]
+    binding: Binding | None
+    reason: str
 
 
 def verify_data_integrity(
@@ -50,69 +71,106 @@ def verify_data_integrity(
     web_scheme: str = "https",
 ) -> list[Check]:
     """Checks ``proof``, ``key_resolution``, ``issuer_binding`` (and ``context``,
-    ``canonicalization`` when they apply) for a credential secured with a Data Integrity proof."""
+    ``canonicalization``, ``cryptosuite`` when they apply) of every proof of ``document``.
+
+    Several proofs form a set (or, with ``previousProof``, a chain): every one must verify,
+    and one proof by a key of the issuer binds the credential to its issuer.
+    """
     loader = loader or ContextLoader(ctx.fetcher, strict=ctx.strict_contexts)
     try:
-        proof = read_proof(document)
+        proofs = proof_objects(document)
     except CredentialFormatError as error:
-        return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, error.message)]
-    checks, key = _key_checks(document, proof, ctx, web_scheme)
+        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)]
+    unsecured = unsecured_document(document)
+    by_id = {str(proof["id"]): proof for proof in proofs if isinstance(proof.get("id"), str)}
+    outcomes = [
+        _verify_one(unsecured, proof, by_id, ctx, loader, web_scheme, len(proofs) > 1)
+        for proof in proofs
+    ]
+    checks = [check for outcome in outcomes for check in outcome.checks]
+    binding = _issuer_binding(outcomes)
+    return checks if binding is None else [*checks, binding]
+
+
+def _verify_one(
+    unsecured: JsonObject,
+    proof: JsonObject,
+    by_id: dict[str, JsonObject],
+    ctx: VerificationContext,
+    loader: ContextLoader,
+    web_scheme: str,
+    in_set: bool,
+) -> _ProofOutcome:
+    label = _label(proof) if in_set else None
+    try:
+        parsed = read_proof_object(proof)
+        secured = _chained_input(unsecured, parsed, by_id)
+    except UnsupportedSuiteError as error:
+        skipped = make_proof_check("proof", CheckStatus.SKIPPED, _UNSUPPORTED, error.message)
+        return _ProofOutcome(_labelled([skipped], label), None, error.message)
+    except CredentialFormatError as error:
+        failed = make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)
+        return _ProofOutcome(_labelled([failed], label), None, error.message)
+    if parsed.purpose != "assertionMethod":
+        wrong = make_proof_check("proof", CheckStatus.FAILED, _WRONG_PURPOSE, parsed.purpose)
+        return _ProofOutcome(_labelled([wrong], label), None, parsed.purpose)
+    checks, key = _key_checks(parsed, ctx, web_scheme)
     if key is None:
-        return checks
-    return checks + verify_signature(document, proof, key.public_key, loader)
+        # key_resolution already says why; there is no key to link to the issuer.
+        return _ProofOutcome(_labelled(checks, label), None, "no key")
+    checks += _verify_input(secured, parsed, key.public_key, loader)
+    link = link_issuer(issuer_id(unsecured), key, ctx.fetcher, web_scheme=web_scheme)
+    return _ProofOutcome(_labelled(checks, label), link.binding, link.reason)
 
 
-def read_proof(document: JsonObject) -> ProofInput:
-    """The single proof of ``document``; ``CredentialFormatError`` names what is missing."""
-    proof = document.get("proof")
-    if isinstance(proof, list) and len(proof) == 1:
-        proof = proof[0]
-    if not isinstance(proof, dict):
-        raise CredentialFormatError("the credential has no single proof object")
-    kind = proof.get("type")
-    suite = proof.get("cryptosuite") if kind == "DataIntegrityProof" else kind
-    if suite not in SUITES:
-        raise CredentialFormatError(f"the proof suite {suite!r} is not supported")
-    fields = {
-        name: proof.get(name) for name in ("proofValue", "verificationMethod", "proofPurpose")
-    }
-    for name, value in fields.items():
-        if not isinstance(value, str):
-            raise CredentialFormatError(f"the proof has no {name}")
-    options = {name: value for name, value in proof.items() if name != "proofValue"}
-    return ProofInput(
-        suite=str(suite),
-        options=options,
-        proof_value=str(fields["proofValue"]),
-        verification_method=str(fields["verificationMethod"]),
-        purpose=str(fields["proofPurpose"]),
-    )
+def _chained_input(
+    unsecured: JsonObject, proof: ProofInput, by_id: dict[str, JsonObject]
+) -> JsonObject:
+    """What a proof signed: the document, plus the proofs it names in ``previousProof``."""
+    if not proof.previous:
+        return unsecured
+    missing = [name for name in proof.previous if name not in by_id]
+    if missing:
+        raise CredentialFormatError(f"previousProof names an absent proof: {missing[0]}")
+    return {**unsecured, "proof": [by_id[name] for name in proof.previous]}
 
 
 def _key_checks(
-    document: JsonObject, proof: ProofInput, ctx: VerificationContext, web_scheme: str
+    proof: ProofInput, ctx: VerificationContext, web_scheme: str
 ) -> tuple[list[Check], ResolvedKey | None]:
-    """key_resolution and issuer_binding checks, and the key when one was found."""
-    if proof.purpose != "assertionMethod":
-        return [_check("proof", CheckStatus.FAILED, _WRONG_PURPOSE, proof.purpose)], None
+    """The key_resolution check, and the key when one was found."""
     try:
-        resolved = resolve_verification_method(
-            proof.verification_method, ctx.fetcher, web_scheme=web_scheme
-        )
+        resolved = resolve_key(proof.verification_method, ctx.fetcher, web_scheme=web_scheme)
+    except UnsupportedMethodError as error:
+        skipped = make_proof_check("key_resolution", CheckStatus.SKIPPED, _NO_KEY, error.message)
+        return [skipped, make_proof_check("proof", CheckStatus.SKIPPED, PROOF_NOT_RUN)], None
     except KeyResolutionError as error:
-        failed = _check("key_resolution", CheckStatus.FAILED, _NO_KEY, error.message)
-        return [failed, _check("proof", CheckStatus.SKIPPED, _PROOF_NOT_RUN)], None
+        failed = make_proof_check("key_resolution", CheckStatus.FAILED, _NO_KEY, error.message)
+        return [failed, make_proof_check("proof", CheckStatus.SKIPPED, PROOF_NOT_RUN)], None
     except FetchError as error:
-        skipped = _check("key_resolution", CheckStatus.SKIPPED, _KEY_UNREACHABLE, error.message)
-        return [skipped, _check("proof", CheckStatus.SKIPPED, _PROOF_NOT_RUN)], None
-    checks = [_check("key_resolution", CheckStatus.PASSED, _KEY_FOUND, resolved.id)]
-    issuer = issuer_id(document)
-    if issuer == resolved.controller:
-        checks.append(_check("issuer_binding", CheckStatus.PASSED, _BOUND, issuer))
-    else:
-        detail = f"issuer {issuer}, key controller {resolved.controller}"
-        checks.append(_check("issuer_binding", CheckStatus.FAILED, _NOT_BOUND, detail))
-    return checks, resolved
+        skipped = make_proof_check(
+            "key_resolution", CheckStatus.SKIPPED, _KEY_UNREACHABLE, error.message
+        )
+        return [skipped, make_proof_check("proof", CheckStatus.SKIPPED, PROOF_NOT_RUN)], None
+    return [make_proof_check("key_resolution", CheckStatus.PASSED, _KEY_FOUND, resolved.id)], (
+        resolved
+    )
+
+
+def _issuer_binding(outcomes: list[_ProofOutcome]) -> Check | None:
+    """Met by any proof with an issuer's key; failed only when every key was disproved."""
+    judged = [outcome for outcome in outcomes if outcome.binding is not None]
+    if not judged:
+        return None
+    for outcome in judged:
+        if outcome.binding is Binding.PROVEN:
+            return make_proof_check("issuer_binding", CheckStatus.PASSED, _BOUND, outcome.reason)
+    unknown = [outcome for outcome in judged if outcome.binding is Binding.UNKNOWN]
+    if unknown:
+        reason = unknown[0].reason
+        return make_proof_check("issuer_binding", CheckStatus.SKIPPED, _NOT_LINKED, reason)
+    reason = judged[0].reason
+    return make_proof_check("issuer_binding", CheckStatus.FAILED, _NOT_BOUND, reason)
 
 
 def issuer_id(document: JsonObject) -> str | None:
@@ -126,176 +184,53 @@ def issuer_id(document: JsonObject) -> str | None:
 def verify_signature(
     document: JsonObject, proof: ProofInput, public_key: PublicKey, loader: ContextLoader
 ) -> list[Check]:
-    """The ``proof`` check, plus ``context``/``canonicalization`` when they apply, for a key."""
-    if not isinstance(public_key, Ed25519PublicKey):
-        return [_check("proof", CheckStatus.FAILED, _NOT_ED25519)]
-    try:
-        signature = decode_multibase(proof.proof_value)
-    except ValidationError as error:
-        return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, error.message)]
-    unsecured = unsecured_document(document)
-    config = proof_configuration(document, proof.options)
-    if proof.suite == JCS:
-        return _verify_jcs(unsecured, config, signature, public_key)
-    return _verify_rdfc(unsecured, config, signature, public_key, loader)
+    """The ``proof`` check, plus ``context``/``canonicalization`` when they apply, for a key
+    and a single-proof ``document``."""
+    return _verify_input(unsecured_document(document), proof, public_key, loader)
 
 
-def unsecured_document(document: JsonObject) -> JsonObject:
-    """The document without its proof: what the issuer signed."""
-    return {name: value for name, value in document.items() if name != "proof"}
-
-
-def proof_configuration(document: JsonObject, options: JsonObject) -> JsonObject:
-    """Proof options without ``proofValue``, carrying the document's ``@context``."""
-    config = {name: value for name, value in options.items() if name != "proofValue"}
-    if "@context" in document:
-        config["@context"] = document["@context"]
-    return config
-
-
-def _verify_jcs(
-    unsecured: JsonObject, config: JsonObject, signature: bytes, key: Ed25519PublicKey
+def _verify_input(
+    secured: JsonObject, proof: ProofInput, public_key: PublicKey, loader: ContextLoader
 ) -> list[Check]:
-    try:
-        data = _sha256(rfc8785.dumps(config)) + _sha256(rfc8785.dumps(unsecured))
-    except rfc8785.CanonicalizationError as error:
-        return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, str(error))]
-    return [_signature_check(key, signature, data)]
+    """Verify ``proof`` over ``secured``: the document without proofs, or with the proofs a
+    chained proof names."""
+    config = proof_configuration(secured, proof.options)
+    if proof.suite == ECDSA_SD:
+        if not isinstance(public_key, ec.EllipticCurvePublicKey):
+            return [make_proof_check("proof", CheckStatus.FAILED, WRONG_KEY_TYPE, "P-256")]
+        if public_key.curve.name != "secp256r1":
+            # No published vector settles the hashes for other curves: do not guess.
+            detail = f"ecdsa-sd-2023 with a {public_key.curve.name} key"
+            return [make_proof_check("proof", CheckStatus.SKIPPED, _UNSUPPORTED, detail)]
+        return verify_derived_proof(secured, config, proof.proof_value, public_key, loader)
+    if proof.suite in ECDSA_SUITES:
+        return verify_ecdsa(secured, config, proof, public_key, loader)
+    return verify_eddsa(secured, config, proof, public_key, loader)
 
 
-def _verify_rdfc(
-    unsecured: JsonObject,
-    config: JsonObject,
-    signature: bytes,
-    key: Ed25519PublicKey,
-    loader: ContextLoader,
-) -> list[Check]:
-    try:
-        config_rdf = _config_rdf(config, loader)
-        document_rdf = to_rdf(unsecured, loader)
-    except ContextError as error:
-        return [
-            _check("context", CheckStatus.FAILED, _CONTEXT_REFUSED, error.message),
-            _check("proof", CheckStatus.SKIPPED, _PROOF_NOT_RUN),
-        ]
-    except CredentialFormatError as error:
-        return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, error.message)]
-    checks = _context_checks(config_rdf.remote_contexts + document_rdf.remote_contexts)
-    config_hash = _sha256(config_rdf.nquads().encode())
-    verdict = _signature_check(key, signature, config_hash + _document_hash(document_rdf))
-    if verdict.status is CheckStatus.PASSED:
-        return [*checks, verdict]
-    retried = _compatibility_retry(key, signature, config_rdf, document_rdf)
-    if retried is None and _verifies_unpruned(unsecured, config, signature, key, loader):
-        retried = [_check("proof", CheckStatus.PASSED, _VALID)]
-    return [*checks, *(retried if retried is not None else [verdict])]
+def _label(proof: JsonObject) -> str:
+    proof_id = proof.get("id")
+    method = proof.get("verificationMethod")
+    return str(proof_id) if isinstance(proof_id, str) else f"proof by {method}"
 
 
-def _verifies_unpruned(
-    unsecured: JsonObject,
-    config: JsonObject,
-    signature: bytes,
-    key: Ed25519PublicKey,
-    loader: ContextLoader,
-) -> bool:
-    """Before failing, confirm without context pruning, so the speed-up never decides alone."""
-    config_text = to_rdf(config, loader, prune=False).nquads()
-    document_text = to_rdf(unsecured, loader, prune=False).nquads()
-    data = _sha256(config_text.encode()) + _sha256(document_text.encode())
-    return _signature_check(key, signature, data).status is CheckStatus.PASSED
+def _labelled(checks: list[Check], label: str | None) -> list[Check]:
+    """In a proof set, each check names the proof it belongs to."""
+    if label is None:
+        return checks
+    return [
+        replace(check, detail=f"{label}: {check.detail}" if check.detail else label)
+        for check in checks
+    ]
 
 
-def _compatibility_retry(
-    key: Ed25519PublicKey, signature: bytes, config: RdfDocument, document: RdfDocument
-) -> list[Check] | None:
-    """Try the N-Quads variants known JavaScript canonicalisers produced."""
-    variants = dict.fromkeys(config.variants() + document.variants())
-    for escaping, ordering in variants:
-        data = _sha256(config.nquads(escaping, ordering).encode()) + _sha256(
-            document.nquads(escaping, ordering).encode()
-        )
-        verdict = _signature_check(key, signature, data)
-        if verdict.status is CheckStatus.PASSED:
-            detail = f"{escaping.value} escaping, {ordering.value} order"
-            return [
-                _check("canonicalization", CheckStatus.WARNING, _RETRIED, detail, False),
-                verdict,
-            ]
-    return None
-
-
-def _config_rdf(config: JsonObject, loader: ContextLoader) -> RdfDocument:
-    """Proof configurations repeat per issuer and proof shape; bundled ones are cached."""
-    contexts = config.get("@context")
-    urls = contexts if isinstance(contexts, list) else [contexts]
-    if all(isinstance(url, str) and url in bundled_urls() for url in urls):
-        return _cached_config_rdf(json.dumps(config, sort_keys=True))
-    return to_rdf(config, loader)
-
-
-@lru_cache(maxsize=4096)
-def _cached_config_rdf(config_json: str) -> RdfDocument:
-    loaded = json.loads(config_json)
-    assert isinstance(loaded, dict)
-    return to_rdf(loaded, offline_loader())
-
-
-def _document_hash(document: RdfDocument) -> bytes:
-    return _sha256(document.nquads().encode())
-
-
-def _context_checks(remote: tuple[str, ...]) -> list[Check]:
-    if not remote:
-        return []
-    urls = ", ".join(dict.fromkeys(remote))
-    return [_check("context", CheckStatus.WARNING, _REMOTE_CONTEXT, urls, False)]
-
-
-def _signature_check(key: Ed25519PublicKey, signature: bytes, data: bytes) -> Check:
-    try:
-        key.verify(signature, data)
-    except InvalidSignature:
-        return _check("proof", CheckStatus.FAILED, _INVALID)
-    return _check("proof", CheckStatus.PASSED, _VALID)
-
-
-def _sha256(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
-
-
-def _check(
-    code: str,
-    status: CheckStatus,
-    message: Message,
-    detail: str | None = None,
-    required: bool = True,
-) -> Check:
-    return Check(code=code, status=status, message=message, required=required, detail=detail)
-
-
-_VALID = Message(
-    "The issuer's digital signature is valid: the credential has not been changed.",
-    "Podpis cyfrowy wystawcy jest prawidłowy: poświadczenie nie zostało zmienione.",
-)
-_INVALID = Message(
-    "The digital signature does not match: the credential was changed or signed with another key.",
-    "Podpis cyfrowy się nie zgadza: poświadczenie zmieniono albo podpisano innym kluczem.",
-)
-_BAD_PROOF = Message(
-    "The credential's proof is missing or malformed.",
-    "Dowód (podpis) poświadczenia jest nieobecny lub uszkodzony.",
+_UNSUPPORTED = Message(
+    "The credential is signed with a method Plecak cannot check yet.",
+    "Poświadczenie podpisano metodą, której Plecak jeszcze nie umie sprawdzić.",
 )
 _WRONG_PURPOSE = Message(
     "The proof was not made for asserting a credential (wrong proof purpose).",
     "Dowód nie służy do potwierdzania poświadczeń (niewłaściwy cel dowodu).",
-)
-_PROOF_NOT_RUN = Message(
-    "The signature could not be checked.",
-    "Nie udało się sprawdzić podpisu.",
-)
-_NOT_ED25519 = Message(
-    "The signing key is not an Ed25519 key, which this proof type requires.",
-    "Klucz podpisu nie jest kluczem Ed25519, którego wymaga ten rodzaj dowodu.",
 )
 _NO_KEY = Message(
     "The issuer's signing key could not be found.",
@@ -314,15 +249,7 @@ _NOT_BOUND = Message(
     "The signing key does not belong to the issuer named in the credential.",
     "Klucz podpisu nie należy do wystawcy wskazanego w poświadczeniu.",
 )
-_REMOTE_CONTEXT = Message(
-    "The credential uses a vocabulary file that Plecak does not ship; it was downloaded.",
-    "Poświadczenie używa pliku słownika, którego Plecak nie ma u siebie; został pobrany.",
-)
-_CONTEXT_REFUSED = Message(
-    "The credential uses a vocabulary file that could not be used.",
-    "Poświadczenie używa pliku słownika, z którego nie można było skorzystać.",
-)
-_RETRIED = Message(
-    "The signature is valid only under an older, non-standard text normalisation.",
-    "Podpis jest prawidłowy tylko przy starszej, niestandardowej normalizacji tekstu.",
+_NOT_LINKED = Message(
+    "It could not be confirmed that the signing key belongs to the issuer named in the credential.",
+    "Nie udało się potwierdzić, że klucz podpisu należy do wystawcy wskazanego w poświadczeniu.",
 )

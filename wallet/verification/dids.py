@@ -23,6 +23,9 @@ __all__ = [
     "KeyResolutionError",
     "PublicKey",
     "ResolvedKey",
+    "UnsupportedMethodError",
+    "find_verification_method",
+    "listed_methods",
     "resolve_did_document",
     "resolve_verification_method",
 ]
@@ -44,13 +47,20 @@ class KeyResolutionError(WalletError):
     code = "key_resolution"
 
 
+class UnsupportedMethodError(KeyResolutionError):
+    """The identifier cannot be resolved here (unknown DID method or URL scheme): not wrong,
+    only not checkable."""
+
+
 @dataclass(frozen=True)
 class ResolvedKey:
-    """A public key found in a DID document, with the method id and its controller."""
+    """A public key found in a DID or controller document, with the method id, its controller
+    and the id of the document that published it."""
 
     id: str
     controller: str
     public_key: PublicKey
+    source: str = ""
 
 
 def resolve_verification_method(
@@ -65,8 +75,10 @@ def resolve_verification_method(
     did = did.split("?", 1)[0]
     if did.startswith("did:key:"):
         return _resolve_did_key_method(did, fragment, purpose)
+    if not did.startswith("did:"):
+        raise UnsupportedMethodError(f"{url!r} is neither a DID nor an http(s) URL")
     document = resolve_did_document(did, fetcher, web_scheme=web_scheme)
-    return _find_method(document, did, fragment, purpose)
+    return find_verification_method(document, did, fragment, purpose)
 
 
 def resolve_did_document(did: str, fetcher: Fetcher, *, web_scheme: str = "https") -> JsonObject:
@@ -79,7 +91,7 @@ def resolve_did_document(did: str, fetcher: Fetcher, *, web_scheme: str = "https
         document = _fetch_did_web(did, fetcher, web_scheme)
     else:
         method = did.split(":", 2)[1] if did.count(":") >= 2 else did
-        raise KeyResolutionError(f"the DID method of {did!r} is not supported ({method})")
+        raise UnsupportedMethodError(f"the DID method of {did!r} is not supported ({method})")
     if document.get("id") != did:
         raise KeyResolutionError(f"the DID document's id is not {did}")
     return document
@@ -88,7 +100,7 @@ def resolve_did_document(did: str, fetcher: Fetcher, *, web_scheme: str = "https
 @lru_cache(maxsize=1024)
 def _resolve_did_key_method(did: str, fragment: str, purpose: str) -> ResolvedKey:
     """did:key documents are pure functions of the DID, so their keys are cached."""
-    return _find_method(_did_key_document(did), did, fragment, purpose)
+    return find_verification_method(_did_key_document(did), did, fragment, purpose)
 
 
 def _did_key_document(did: str) -> JsonObject:
@@ -190,7 +202,15 @@ def _fetch_did_web(did: str, fetcher: Fetcher, scheme: str) -> JsonObject:
         ) from None
 
 
-def _find_method(document: JsonObject, did: str, fragment: str, purpose: str) -> ResolvedKey:
+def listed_methods(document: JsonObject, base: str, purpose: str) -> frozenset[str]:
+    """The absolute ids of the methods ``document`` lists under ``purpose``."""
+    return frozenset(_relationship(document, base, purpose))
+
+
+def find_verification_method(
+    document: JsonObject, did: str, fragment: str, purpose: str
+) -> ResolvedKey:
+    """The method ``did#fragment`` of ``document``, checked to be listed under ``purpose``."""
     listed = _relationship(document, did, purpose)
     if not fragment:
         if not listed:
@@ -206,7 +226,9 @@ def _find_method(document: JsonObject, did: str, fragment: str, purpose: str) ->
     controller = method.get("controller")
     if not isinstance(controller, str):
         raise KeyResolutionError(f"{method_id} names no controller")
-    return ResolvedKey(id=method_id, controller=controller, public_key=_method_key(method))
+    return ResolvedKey(
+        id=method_id, controller=controller, public_key=_method_key(method), source=did
+    )
 
 
 def _relationship(document: JsonObject, did: str, purpose: str) -> dict[str, JsonObject | None]:
@@ -247,7 +269,7 @@ def _method_key(method: JsonObject) -> PublicKey:
         raise KeyResolutionError(
             f"the verification method's key is unusable: {error.message}"
         ) from None
-    raise KeyResolutionError(f"verification methods of type {kind!r} are not supported")
+    raise UnsupportedMethodError(f"verification methods of type {kind!r} are not supported")
 
 
 def _text(method: JsonObject, name: str) -> str:

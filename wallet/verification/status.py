@@ -1,9 +1,10 @@
 """Credential status: Bitstring Status List, StatusList2021 and the 1EdTech revocation list.
 
 Every outcome is a ``revocation`` check. Only a set status bit (or a listed id) FAILS it:
-a list that cannot be fetched, is stale, malformed, signed by someone else or fails its own
-proof leaves the status unknown, so the check is SKIPPED and required (verdict
-"unverifiable") rather than calling a possibly genuine credential revoked.
+a list that cannot be fetched, is stale, malformed, of the wrong type or fails its own proof
+leaves the status unknown, so the check is SKIPPED and required (verdict "unverifiable")
+rather than calling a possibly genuine credential revoked. The credential itself names its
+list, so a list published by another party is used, with a ``status_list_issuer`` warning.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ _LIST_ACCEPT = (
 _LIST_SUBJECT_TYPES = {
     BITSTRING_ENTRY: "BitstringStatusList",
     STATUS_LIST_2021_ENTRY: "StatusList2021",
+}
+_LIST_CREDENTIAL_TYPES = {
+    BITSTRING_ENTRY: "BitstringStatusListCredential",
+    STATUS_LIST_2021_ENTRY: "StatusList2021Credential",
 }
 
 
@@ -73,7 +78,9 @@ def check_status(
     issuer = issuer_id(credential.get("issuer"))
     credential_id = credential.get("id")
     return [
-        _check_entry(entry, issuer, credential_id, ctx, verify_list_proof) for entry in entry_list
+        check
+        for entry in entry_list
+        for check in _check_entry(entry, issuer, credential_id, ctx, verify_list_proof)
     ]
 
 
@@ -83,7 +90,7 @@ def _check_entry(
     credential_id: JsonValue,
     ctx: VerificationContext,
     verify_list_proof: ListProofVerifier,
-) -> Check:
+) -> list[Check]:
     try:
         if not isinstance(entry, dict):
             raise StatusUnknownError("a credentialStatus entry is not an object")
@@ -92,16 +99,18 @@ def _check_entry(
             assert isinstance(kind, str)
             return _bitstring_status(entry, kind, issuer, ctx, verify_list_proof)
         if kind == REVOCATION_LIST_1EDTECH:
-            return _revocation_list_status(entry, credential_id, issuer, ctx)
+            return [_revocation_list_status(entry, credential_id, issuer, ctx)]
         raise StatusUnknownError(f"status method {kind!r} is not supported")
     except (StatusUnknownError, FetchError, CredentialFormatError) as error:
-        return make_check(
-            "revocation",
-            CheckStatus.SKIPPED,
-            "Whether the issuer revoked this credential could not be checked now.",
-            "Nie udało się teraz sprawdzić, czy wystawca unieważnił to poświadczenie.",
-            detail=error.message,
-        )
+        return [
+            make_check(
+                "revocation",
+                CheckStatus.SKIPPED,
+                "Whether the issuer revoked this credential could not be checked now.",
+                "Nie udało się teraz sprawdzić, czy wystawca unieważnił to poświadczenie.",
+                detail=error.message,
+            )
+        ]
 
 
 def _bitstring_status(
@@ -110,14 +119,18 @@ def _bitstring_status(
     issuer: str | None,
     ctx: VerificationContext,
     verify_list_proof: ListProofVerifier,
-) -> Check:
+) -> list[Check]:
     purpose = _text(entry, "statusPurpose")
     index = _index(entry.get("statusListIndex"))
     size = _index(entry.get("statusSize", 1)) if kind == BITSTRING_ENTRY else 1
     if not 1 <= size <= 8:
         raise StatusUnknownError("statusSize must be between 1 and 8")
     listed = fetch_list_credential(_text(entry, "statusListCredential"), ctx)
-    _trust_list(listed, issuer, ctx, verify_list_proof)
+    _trust_list(listed, ctx, verify_list_proof)
+    list_type = _LIST_CREDENTIAL_TYPES[kind]
+    types = listed.credential.get("type")
+    if list_type not in (types if isinstance(types, list) else [types]):
+        raise StatusUnknownError(f"STATUS_VERIFICATION_ERROR: the list is not a {list_type}")
     subject = listed.credential.get("credentialSubject")
     if not isinstance(subject, dict) or subject.get("type") != _LIST_SUBJECT_TYPES[kind]:
         raise StatusUnknownError(f"the list is not a {_LIST_SUBJECT_TYPES[kind]}")
@@ -126,7 +139,20 @@ def _bitstring_status(
         raise StatusUnknownError("the list serves a different status purpose")
     bits = decode_encoded_list(subject.get("encodedList"))
     value = read_status(bits, index, size)
-    return _purpose_check(purpose, value, entry)
+    checks = [_purpose_check(purpose, value, entry)]
+    list_issuer = issuer_id(listed.credential.get("issuer"))
+    if list_issuer != issuer:
+        checks.append(
+            make_check(
+                "status_list_issuer",
+                CheckStatus.WARNING,
+                "The status list is published by another party than the issuer.",
+                "Listę statusów publikuje inny podmiot niż wystawca.",
+                required=False,
+                detail=f"list issuer {list_issuer}, credential issuer {issuer}",
+            )
+        )
+    return checks
 
 
 def fetch_list_credential(url: str, ctx: VerificationContext) -> ListCredential:
@@ -158,7 +184,10 @@ def decode_encoded_list(value: JsonValue) -> bytes:
     if inflater.unconsumed_tail:
         raise StatusUnknownError("the status list is larger than this wallet accepts")
     if len(bits) * 8 < MIN_LIST_BITS:
-        raise StatusUnknownError("the status list is shorter than the 16 KB minimum")
+        raise StatusUnknownError(
+            f"STATUS_LIST_LENGTH_ERROR: the list has {len(bits) * 8} bits, "
+            f"fewer than the minimum {MIN_LIST_BITS}"
+        )
     return bits
 
 
@@ -174,14 +203,9 @@ def read_status(bits: bytes, index: int, size: int = 1) -> int:
 
 
 def _trust_list(
-    listed: ListCredential,
-    issuer: str | None,
-    ctx: VerificationContext,
-    verify_list_proof: ListProofVerifier,
+    listed: ListCredential, ctx: VerificationContext, verify_list_proof: ListProofVerifier
 ) -> None:
-    """Refuse a list that is not the issuer's, is out of date, or fails its own proof."""
-    if issuer_id(listed.credential.get("issuer")) != issuer:
-        raise StatusUnknownError("the status list was published by a different issuer")
+    """Refuse a list that is out of date or fails its own proof (its issuer may differ)."""
     for name in ("validUntil", "expirationDate"):
         until = _moment(listed.credential.get(name))
         if until is not None and until < ctx.at:
