@@ -36,7 +36,13 @@ __all__ = [
 read_envelopes: Callable[[bytes, str], list[Envelope]] = _package.read_envelopes
 read_archive: Callable[[bytes, str], list[Envelope | EntryFailure]] = _package.read_archive
 read_any: Callable[[bytes, str], list[Envelope | EntryFailure]] = _package.read_any
-upgrade_legacy_assertion: Callable[[JsonObject], JsonObject] = _package.upgrade_legacy_assertion
+
+
+class _UpgradeAssertion(Protocol):
+    def __call__(self, document: JsonObject, fetched_from: str | None = None) -> JsonObject: ...
+
+
+upgrade_legacy_assertion: _UpgradeAssertion = _package.upgrade_legacy_assertion
 upgrade_legacy_badge_class: Callable[[JsonObject, str], JsonObject] = (
     _package.upgrade_legacy_badge_class
 )
