@@ -43,13 +43,7 @@ def verify_envelope(envelope: Envelope, ctx: VerificationContext) -> Verificatio
 
 
 def _ob2(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader) -> list[Check]:
-    checks = verify_ob2(envelope, ctx)
-    assertion = envelope.payload
-    if envelope.format is CredentialFormat.OB2_HOSTED:
-        # A baked URL's payload is only {"id": url}: judge the dates of the copy fetched.
-        assertion = _recorded(ctx, envelope.payload.get("id")) or assertion
-    dates = check_validity_period(None, assertion.get("expires"), ctx.at, until_field="expires")
-    return checks + [check for check in dates if check.code == "expiry"]
+    return verify_ob2(envelope, ctx)
 
 
 def _data_integrity(
@@ -190,15 +184,6 @@ def _epoch(value: JsonValue) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return datetime.fromtimestamp(value, UTC).isoformat()
-
-
-def _recorded(ctx: VerificationContext, url: JsonValue) -> JsonObject | None:
-    recorder = ctx.fetcher
-    if not isinstance(url, str) or not isinstance(recorder, RecordingFetcher):
-        return None
-    if url not in recorder.responses:
-        return None
-    return _as_json(recorder.responses[url].body)
 
 
 def _json_documents(recorder: RecordingFetcher) -> dict[str, JsonObject]:
