@@ -3,15 +3,23 @@
 Two checks are kept apart on purpose: ``proof`` says the seal matches the leaf certificate's key;
 ``trust`` says whether that certificate chains to a configured anchor. A chain that builds to
 no configured anchor is a WARNING, not a failure: EDC seals come from many national trust lists
-and the wallet may simply not know that list; the seal is still intact. A leaf certificate that
-is expired (or not yet valid) at ``ctx.at``, or a chain that is broken, FAILS.
+and the wallet may simply not know that list; the seal is still intact.
+
+The certificate is judged at the signing time when a signature time-stamp (``sigTst``) proves
+the seal existed then (ETSI EN 319 102-1, proof of existence), else at ``ctx.at``. A leaf not
+yet valid, a chain that is broken, or a time-stamp after the certificate expired FAILS; a
+certificate that has since expired with no proof of existence is INDETERMINATE: the ``trust``
+check is skipped and the verdict unverifiable.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -39,6 +47,7 @@ from wallet.verification.jose import (
 )
 from wallet.verification.multibase import decode_base64url
 from wallet.verification.report import Check, CheckStatus, make_check
+from wallet.verification.timestamps import verify_timestamp_token
 
 # Header parameters a seal may list in ``crit``: RFC 7797's b64 and those JAdES defines.
 UNDERSTOOD_CRITICAL = frozenset(
@@ -54,6 +63,7 @@ class JadesSeal:
     signing_input: bytes
     payload: bytes
     signature: bytes
+    unprotected: JsonObject | None = None
 
 
 def read_jades(document: str | bytes) -> JadesSeal:
@@ -73,12 +83,14 @@ def read_jades(document: str | bytes) -> JadesSeal:
     protected = parse_json_object(decode_base64url(encoded))
     _check_critical(protected)
     unencoded = protected.get("b64") is False
+    header = entry.get("header")
     return JadesSeal(
         protected=protected,
         # RFC 7797: with b64 false the payload goes into the signing input as it stands.
         signing_input=encoded.encode("ascii") + b"." + payload.encode("utf-8"),
         payload=payload.encode("utf-8") if unencoded else decode_base64url(payload),
         signature=decode_base64url(signature),
+        unprotected=header if isinstance(header, dict) else None,
     )
 
 
@@ -119,7 +131,7 @@ def verify_jades(document: str | bytes, ctx: VerificationContext) -> list[Check]
         ]
     subject = certificates[0].subject.rfc4514_string()
     valid = verify_signature(alg, seal.signing_input, seal.signature, key)
-    return [
+    checks = [
         make_check(
             "key_resolution",
             CheckStatus.PASSED,
@@ -128,20 +140,42 @@ def verify_jades(document: str | bytes, ctx: VerificationContext) -> list[Check]
             detail=subject,
         ),
         proof_check(valid, detail=subject),
-        trust_check(certificates, ctx),
     ]
+    existence = signature_timestamp(seal) if valid else None
+    if existence is not None:
+        checks.append(existence.check)
+    signed_at = existence.time if existence is not None else None
+    return [*checks, trust_check(certificates, ctx, signed_at=signed_at)]
 
 
-def trust_check(certificates: tuple[x509.Certificate, ...], ctx: VerificationContext) -> Check:
-    """``trust``: the leaf is valid at ``ctx.at`` and chains to one of ``ctx.trust_anchors``."""
+def trust_check(
+    certificates: tuple[x509.Certificate, ...],
+    ctx: VerificationContext,
+    *,
+    signed_at: datetime | None = None,
+) -> Check:
+    """``trust``: the leaf is valid when it signed and chains to one of ``ctx.trust_anchors``.
+
+    ``signed_at`` is a proven time of existence (a verified signature time-stamp); without it
+    the certificate is judged at ``ctx.at``.
+    """
     leaf = certificates[0]
-    if not leaf.not_valid_before_utc <= ctx.at <= leaf.not_valid_after_utc:
-        return _trust(CheckStatus.FAILED, "validity", detail=leaf.subject.rfc4514_string())
+    moment = signed_at or ctx.at
+    subject = leaf.subject.rfc4514_string()
+    if moment < leaf.not_valid_before_utc:
+        return _trust(CheckStatus.FAILED, "validity", detail=subject)
+    if moment > leaf.not_valid_after_utc:
+        if signed_at is None:
+            detail = f"{subject} expired {leaf.not_valid_after_utc.isoformat()}"
+            return _trust(CheckStatus.SKIPPED, "expired_no_poe", detail=detail)
+        return _trust(
+            CheckStatus.FAILED, "validity", detail=f"time-stamped after {subject} expired"
+        )
     if not ctx.trust_anchors:
         return _trust(CheckStatus.SKIPPED, "no_anchors", required=False)
     context = ValidationContext(
         trust_roots=[asn1_x509.Certificate.load(der) for der in ctx.trust_anchors],
-        moment=ctx.at,
+        moment=moment,
         allow_fetching=False,
         revocation_mode="soft-fail",
     )
@@ -158,7 +192,69 @@ def trust_check(certificates: tuple[x509.Certificate, ...], ctx: VerificationCon
         return _trust(CheckStatus.FAILED, "validity", detail=str(error))
     except (PathValidationError, ValidationError) as error:
         return _trust(CheckStatus.FAILED, "broken", detail=str(error))
-    return _trust(CheckStatus.PASSED, "trusted")
+    at = f"at the time-stamp {moment.isoformat()}" if signed_at else None
+    return _trust(CheckStatus.PASSED, "trusted", detail=at)
+
+
+@dataclass(frozen=True)
+class Existence:
+    """A signature time-stamp's outcome: its ``timestamp`` check and the time it proves."""
+
+    check: Check
+    time: datetime | None
+
+
+def signature_timestamp(seal: JadesSeal) -> Existence | None:
+    """The seal's first ``sigTst`` token verified over its signature value; None if it has none.
+
+    A token that does not verify proves nothing: it is a warning, and the seal is then judged
+    as if it had no time-stamp.
+    """
+    token = _signature_timestamp_token(seal.unprotected)
+    if token is None:
+        return None
+    try:
+        proof = verify_timestamp_token(token, seal.signature)
+    except CredentialFormatError as error:
+        check = make_check(
+            "timestamp",
+            CheckStatus.WARNING,
+            "The seal's time-stamp does not match it, so it proves nothing about when it was made.",
+            "Znacznik czasu pieczęci do niej nie pasuje, więc nie dowodzi, kiedy ją złożono.",
+            required=False,
+            detail=error.message,
+        )
+        return Existence(check, None)
+    check = make_check(
+        "timestamp",
+        CheckStatus.PASSED,
+        "A time-stamping authority confirms when the seal was made.",
+        "Urząd znacznika czasu potwierdza, kiedy złożono pieczęć.",
+        detail=f"{proof.time.isoformat()} by {proof.authority}",
+    )
+    return Existence(check, proof.time)
+
+
+def _signature_timestamp_token(header: JsonObject | None) -> bytes | None:
+    """The DER of the first ``etsiU`` ``sigTst`` token (etsiU items clear or base64url JSON)."""
+    items = header.get("etsiU") if header else None
+    for item in items if isinstance(items, list) else []:
+        component = item
+        if isinstance(item, str):
+            try:
+                component = parse_json_object(decode_base64url(item))
+            except (CredentialFormatError, ValueError):
+                continue
+        sig_tst = component.get("sigTst") if isinstance(component, dict) else None
+        tokens = sig_tst.get("tstTokens") if isinstance(sig_tst, dict) else None
+        first = tokens[0] if isinstance(tokens, list) and tokens else None
+        value = first.get("val") if isinstance(first, dict) else None
+        if isinstance(value, str):
+            try:
+                return base64.b64decode(value, validate=True)
+            except binascii.Error:
+                return b""
+    return None
 
 
 _TRUST_MESSAGES = {
@@ -173,6 +269,10 @@ _TRUST_MESSAGES = {
     "unknown_anchor": (
         "The seal is intact, but its certificate does not lead to an authority this wallet trusts.",
         "Pieczęć jest nienaruszona, ale jej certyfikat nie prowadzi do zaufanego urzędu.",
+    ),
+    "expired_no_poe": (
+        "The seal's certificate has expired and nothing proves the seal was made before that.",
+        "Certyfikat pieczęci wygasł i nic nie dowodzi, że pieczęć złożono przed tą datą.",
     ),
     "validity": (
         "The seal's certificate was not valid at the time checked.",
