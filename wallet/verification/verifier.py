@@ -21,6 +21,7 @@ from wallet.verification.report import Check, CheckStatus, Message, Report
 from wallet.verification.sd_jwt import verify_sd_jwt_vc
 from wallet.verification.status import ListCredential, check_status
 from wallet.verification.vc_jwt import decode_vc_jwt, verify_vc_jwt
+from wallet.verification.xades import verify_xades
 
 VC_CONTEXTS = ("https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2")
 
@@ -104,6 +105,13 @@ def _elm_jades(envelope: Envelope, ctx: VerificationContext, loader: ContextLoad
         schema_check(credential),
         *verify_jades(sealed, ctx),
         *_credential_checks(credential, ctx, loader),
+    ]
+
+
+def _elm_xml(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader) -> list[Check]:
+    return [
+        *verify_xades(envelope.raw, ctx),
+        *_credential_checks(envelope.payload, ctx, loader),
     ]
 
 
@@ -211,5 +219,6 @@ _VERIFIERS: dict[CredentialFormat, _Verifier] = {
     CredentialFormat.CLR2: _clr,
     CredentialFormat.ELM_JSONLD: _elm_jsonld,
     CredentialFormat.ELM_JADES: _elm_jades,
+    CredentialFormat.ELM_XML: _elm_xml,
     CredentialFormat.SD_JWT_VC: _sd_jwt,
 }

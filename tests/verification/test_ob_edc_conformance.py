@@ -1,4 +1,4 @@
-"""Published Open Badges vectors (validator-core fixtures, bakery images) reach their verdicts."""
+"""Published Open Badges and EDC vectors (validator-core, bakery, ELM) reach their verdicts."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from wallet.verification.report import Report
 from wallet.verification.standing import Standing, standing_of
 from wallet.verification.verifier import verify_envelope
 
-VECTORS = load_vectors("ob")
+VECTORS = load_vectors("ob") + load_vectors("edc")
 
 
 def verify_vector(vector: Vector, server: LocalServer) -> Report:
@@ -26,7 +26,7 @@ def verify_vector(vector: Vector, server: LocalServer) -> Report:
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v.name for v in VECTORS])
-def test_ob_conformance_vector_reaches_expected_standing(
+def test_conformance_vector_reaches_expected_standing(
     vector: Vector, http_server: LocalServer
 ) -> None:
     report = verify_vector(vector, http_server)

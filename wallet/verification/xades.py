@@ -1,0 +1,140 @@
+"""XAdES-sealed European Digital Credentials in XML: the enveloped signature and its trust.
+
+As for JAdES seals, ``proof`` says the enveloped XML signature (checked by signxml, with the
+XAdES signed properties) matches the certificate in its ``KeyInfo`` and covers the whole
+credential; ``trust`` is the separate question of whether that certificate chains to a
+configured anchor, judged by the same rules (``jades.trust_check``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from cryptography import x509
+from lxml import etree
+from signxml.exceptions import InvalidInput, InvalidSignature
+from signxml.verifier import XMLVerifier
+from signxml.xades.xades import XAdESSignatureConfiguration, XAdESVerifier
+
+from wallet import importing
+from wallet.errors import CredentialFormatError
+from wallet.verification.context import VerificationContext
+from wallet.verification.jades import trust_check
+from wallet.verification.jose import proof_check
+from wallet.verification.report import Check, CheckStatus, make_check
+
+DSIG = "http://www.w3.org/2000/09/xmldsig#"
+XADES = "http://uri.etsi.org/01903/v1.3.2#"
+_N = {"ds": DSIG, "xades": XADES}
+MAX_REFERENCES = 10
+MAX_CERTIFICATES = 10
+
+
+def verify_xades(document: bytes, ctx: VerificationContext) -> list[Check]:
+    """Checks of an XML EDC: ``format``, ``key_resolution``, ``proof`` and ``trust``."""
+    try:
+        root = importing.parse_edc_xml(document)
+    except CredentialFormatError as error:
+        return [_format_failure(error.message)]
+    signatures = root.findall(".//ds:Signature", _N)
+    if not signatures:
+        return [_unsealed()]
+    if len(signatures) > 1:
+        return [_format_failure("the credential carries more than one XML signature")]
+    signature = signatures[0]
+    try:
+        certificates = _certificates(signature)
+    except CredentialFormatError as error:
+        return [_key_failure(error.message)]
+    subject = certificates[0].subject.rfc4514_string()
+    problem = _signature_problem(document, signature, certificates[0])
+    return [
+        make_check(
+            "key_resolution",
+            CheckStatus.PASSED,
+            "The seal's certificate was read.",
+            "Odczytano certyfikat pieczęci.",
+            detail=subject,
+        ),
+        proof_check(problem is None, detail=problem or subject),
+        trust_check(certificates, ctx),
+    ]
+
+
+def _signature_problem(
+    document: bytes, signature: etree._Element, leaf: x509.Certificate
+) -> str | None:
+    """Why the enveloped signature does not hold, or None when it does."""
+    references = signature.findall("ds:SignedInfo/ds:Reference", _N)
+    if not 1 <= len(references) <= MAX_REFERENCES:
+        return f"the signature has {len(references)} references"
+    if not any(reference.get("URI") == "" for reference in references):
+        # Only a reference to the whole document proves the credential itself was sealed.
+        return "the signature does not cover the whole credential"
+    xades = signature.find(".//xades:QualifyingProperties", _N) is not None
+    verifier = XAdESVerifier() if xades else XMLVerifier()
+    # Only the signature is judged here: the certificate's dates are the trust check's concern.
+    config = XAdESSignatureConfiguration(
+        expect_references=len(references), verification_time=leaf.not_valid_before_utc
+    )
+    try:
+        verifier.verify(document, x509_cert=leaf, expect_config=config)
+    except (InvalidSignature, InvalidInput) as error:
+        return str(error) or type(error).__name__
+    return None
+
+
+def _certificates(signature: etree._Element) -> tuple[x509.Certificate, ...]:
+    encoded = signature.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", _N)
+    if not encoded:
+        raise CredentialFormatError("the signature carries no X.509 certificate")
+    if len(encoded) > MAX_CERTIFICATES:
+        raise CredentialFormatError("the signature carries too many certificates")
+    try:
+        found = [
+            x509.load_der_x509_certificate(_base64("".join(item.itertext()))) for item in encoded
+        ]
+    except ValueError as error:
+        raise CredentialFormatError(f"a certificate cannot be read: {error}") from None
+    # The leaf is the certificate that issued no other one in the list.
+    issuers = {certificate.issuer for certificate in found}
+    leaves = [c for c in found if c.subject not in issuers or len(found) == 1]
+    leaf = leaves[0] if leaves else found[0]
+    return (leaf, *(c for c in found if c is not leaf))
+
+
+def _base64(text: str) -> bytes:
+    try:
+        return base64.b64decode("".join(text.split()), validate=True)
+    except binascii.Error:
+        raise ValueError("not base64") from None
+
+
+def _format_failure(detail: str) -> Check:
+    return make_check(
+        "format",
+        CheckStatus.FAILED,
+        "This is not a readable sealed European Digital Credential.",
+        "To nie jest czytelne opieczętowane Europejskie Poświadczenie Cyfrowe.",
+        detail=detail,
+    )
+
+
+def _key_failure(detail: str) -> Check:
+    return make_check(
+        "key_resolution",
+        CheckStatus.FAILED,
+        "The seal does not carry a usable certificate.",
+        "Pieczęć nie zawiera użytecznego certyfikatu.",
+        detail=detail,
+    )
+
+
+def _unsealed() -> Check:
+    return make_check(
+        "proof",
+        CheckStatus.SKIPPED,
+        "This credential carries no seal or signature, so nobody can confirm who issued it.",
+        "To poświadczenie nie ma pieczęci ani podpisu, więc nie da się potwierdzić wystawcy.",
+    )
