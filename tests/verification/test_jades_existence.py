@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from asn1crypto import cms
 
+from tests.support.jose_issuer import make_ca
 from wallet.errors import CredentialFormatError
 from wallet.fetching import OfflineFetcher
 from wallet.verification.context import VerificationContext
@@ -127,3 +128,19 @@ def test_verify_jades_timestamp_of_another_signature_proves_nothing() -> None:
 def test_verify_timestamp_token_over_other_data_is_refused() -> None:
     with pytest.raises(CredentialFormatError, match="over other data"):
         verify_timestamp_token(_token(_document()), b"another signature value")
+
+
+def test_verify_jades_timestamp_without_anchors_is_not_relied_on() -> None:
+    report = _verify(JADES_T, NOW)
+    assert _status(report, "timestamp") is CheckStatus.SKIPPED
+    assert _status(report, "trust") is CheckStatus.SKIPPED
+    assert report.verdict is Verdict.UNVERIFIABLE
+
+
+def test_verify_jades_timestamp_by_untrusted_authority_proves_nothing() -> None:
+    stranger = make_ca("Unrelated Authority", at=NOW).der
+    report = _verify(JADES_T, NOW, stranger)
+    timestamp = report.find("timestamp")
+    assert timestamp is not None and timestamp.status is CheckStatus.WARNING
+    assert _status(report, "trust") is CheckStatus.SKIPPED
+    assert report.verdict is Verdict.UNVERIFIABLE

@@ -14,24 +14,12 @@ check is skipped and the verdict unverifiable.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
 
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
-from pyhanko_certvalidator import CertificateValidator, ValidationContext
-from pyhanko_certvalidator.errors import (
-    ExpiredError,
-    NotYetValidError,
-    PathBuildingError,
-    PathValidationError,
-    ValidationError,
-)
 
 from wallet.errors import CredentialFormatError, WalletError
 from wallet.jsonvalues import JsonObject, parse_json_object
@@ -47,7 +35,7 @@ from wallet.verification.jose import (
 )
 from wallet.verification.multibase import decode_base64url
 from wallet.verification.report import Check, CheckStatus, make_check
-from wallet.verification.timestamps import verify_timestamp_token
+from wallet.verification.seal_trust import Existence, timestamp_existence, trust_check
 
 # Header parameters a seal may list in ``crit``: RFC 7797's b64 and those JAdES defines.
 UNDERSTOOD_CRITICAL = frozenset(
@@ -141,98 +129,19 @@ def verify_jades(document: str | bytes, ctx: VerificationContext) -> list[Check]
         ),
         proof_check(valid, detail=subject),
     ]
-    existence = signature_timestamp(seal) if valid else None
+    existence = signature_timestamp(seal, ctx) if valid else None
     if existence is not None:
         checks.append(existence.check)
     signed_at = existence.time if existence is not None else None
     return [*checks, trust_check(certificates, ctx, signed_at=signed_at)]
 
 
-def trust_check(
-    certificates: tuple[x509.Certificate, ...],
-    ctx: VerificationContext,
-    *,
-    signed_at: datetime | None = None,
-) -> Check:
-    """``trust``: the leaf is valid when it signed and chains to one of ``ctx.trust_anchors``.
-
-    ``signed_at`` is a proven time of existence (a verified signature time-stamp); without it
-    the certificate is judged at ``ctx.at``.
-    """
-    leaf = certificates[0]
-    moment = signed_at or ctx.at
-    subject = leaf.subject.rfc4514_string()
-    if moment < leaf.not_valid_before_utc:
-        return _trust(CheckStatus.FAILED, "validity", detail=subject)
-    if moment > leaf.not_valid_after_utc:
-        if signed_at is None:
-            detail = f"{subject} expired {leaf.not_valid_after_utc.isoformat()}"
-            return _trust(CheckStatus.SKIPPED, "expired_no_poe", detail=detail)
-        return _trust(
-            CheckStatus.FAILED, "validity", detail=f"time-stamped after {subject} expired"
-        )
-    if not ctx.trust_anchors:
-        return _trust(CheckStatus.SKIPPED, "no_anchors", required=False)
-    context = ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(der) for der in ctx.trust_anchors],
-        moment=moment,
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
-    validator = CertificateValidator(
-        _der(leaf),
-        intermediate_certs=[_der(c) for c in certificates[1:]],
-        validation_context=context,
-    )
-    try:
-        asyncio.run(validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
-    except PathBuildingError as error:
-        return _trust(CheckStatus.WARNING, "unknown_anchor", required=False, detail=str(error))
-    except (ExpiredError, NotYetValidError) as error:
-        return _trust(CheckStatus.FAILED, "validity", detail=str(error))
-    except (PathValidationError, ValidationError) as error:
-        return _trust(CheckStatus.FAILED, "broken", detail=str(error))
-    at = f"at the time-stamp {moment.isoformat()}" if signed_at else None
-    return _trust(CheckStatus.PASSED, "trusted", detail=at)
-
-
-@dataclass(frozen=True)
-class Existence:
-    """A signature time-stamp's outcome: its ``timestamp`` check and the time it proves."""
-
-    check: Check
-    time: datetime | None
-
-
-def signature_timestamp(seal: JadesSeal) -> Existence | None:
-    """The seal's first ``sigTst`` token verified over its signature value; None if it has none.
-
-    A token that does not verify proves nothing: it is a warning, and the seal is then judged
-    as if it had no time-stamp.
-    """
+def signature_timestamp(seal: JadesSeal, ctx: VerificationContext) -> Existence | None:
+    """The seal's first ``sigTst`` token judged over its signature value; None if it has none."""
     token = _signature_timestamp_token(seal.unprotected)
     if token is None:
         return None
-    try:
-        proof = verify_timestamp_token(token, seal.signature)
-    except CredentialFormatError as error:
-        check = make_check(
-            "timestamp",
-            CheckStatus.WARNING,
-            "The seal's time-stamp does not match it, so it proves nothing about when it was made.",
-            "Znacznik czasu pieczęci do niej nie pasuje, więc nie dowodzi, kiedy ją złożono.",
-            required=False,
-            detail=error.message,
-        )
-        return Existence(check, None)
-    check = make_check(
-        "timestamp",
-        CheckStatus.PASSED,
-        "A time-stamping authority confirms when the seal was made.",
-        "Urząd znacznika czasu potwierdza, kiedy złożono pieczęć.",
-        detail=f"{proof.time.isoformat()} by {proof.authority}",
-    )
-    return Existence(check, proof.time)
+    return timestamp_existence(token, seal.signature, ctx)
 
 
 def _signature_timestamp_token(header: JsonObject | None) -> bytes | None:
@@ -257,41 +166,6 @@ def _signature_timestamp_token(header: JsonObject | None) -> bytes | None:
     return None
 
 
-_TRUST_MESSAGES = {
-    "trusted": (
-        "The seal's certificate chains to a trusted authority.",
-        "Certyfikat pieczęci prowadzi do zaufanego urzędu.",
-    ),
-    "no_anchors": (
-        "No trust list is configured, so who stands behind the seal was not checked.",
-        "Nie skonfigurowano listy zaufania, więc nie sprawdzono, kto stoi za pieczęcią.",
-    ),
-    "unknown_anchor": (
-        "The seal is intact, but its certificate does not lead to an authority this wallet trusts.",
-        "Pieczęć jest nienaruszona, ale jej certyfikat nie prowadzi do zaufanego urzędu.",
-    ),
-    "expired_no_poe": (
-        "The seal's certificate has expired and nothing proves the seal was made before that.",
-        "Certyfikat pieczęci wygasł i nic nie dowodzi, że pieczęć złożono przed tą datą.",
-    ),
-    "validity": (
-        "The seal's certificate was not valid at the time checked.",
-        "Certyfikat pieczęci nie był ważny w sprawdzanym momencie.",
-    ),
-    "broken": (
-        "The seal's certificate chain is broken or not allowed for sealing.",
-        "Łańcuch certyfikatów pieczęci jest uszkodzony albo niedozwolony.",
-    ),
-}
-
-
-def _trust(
-    status: CheckStatus, reason: str, *, required: bool = True, detail: str | None = None
-) -> Check:
-    en, pl = _TRUST_MESSAGES[reason]
-    return make_check("trust", status, en, pl, required=required, detail=detail)
-
-
 def _check_critical(protected: JsonObject) -> None:
     critical = protected.get("crit", [])
     if not isinstance(critical, list) or not all(isinstance(n, str) for n in critical):
@@ -313,7 +187,3 @@ def _check_thumbprint(protected: JsonObject, leaf: x509.Certificate) -> None:
         return
     if not isinstance(expected, str) or not hmac.compare_digest(expected, certificate_sha256(leaf)):
         raise CredentialFormatError("x5t#S256 does not match the leaf certificate")
-
-
-def _der(certificate: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))

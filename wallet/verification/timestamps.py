@@ -31,10 +31,15 @@ _HASHES: dict[str, hashes.HashAlgorithm] = {
 
 @dataclass(frozen=True)
 class TimestampProof:
-    """A verified time-stamp: when, and by which authority."""
+    """A verified time-stamp: when, by which authority, and the token's certificates.
+
+    ``certificates`` starts with the authority's own certificate; the rest may complete its
+    chain.
+    """
 
     time: datetime
     authority: str
+    certificates: tuple[x509.Certificate, ...]
 
 
 def verify_timestamp_token(token: bytes, message: bytes) -> TimestampProof:
@@ -53,7 +58,8 @@ def verify_timestamp_token(token: bytes, message: bytes) -> TimestampProof:
         raise CredentialFormatError(f"the time-stamp token is malformed: {error}") from None
     if not certificate.not_valid_before_utc <= time <= certificate.not_valid_after_utc:
         raise CredentialFormatError("the time-stamping certificate was not valid at that time")
-    return TimestampProof(time, certificate.subject.rfc4514_string())
+    others = tuple(c for c in _certificates(signed) if c != certificate)
+    return TimestampProof(time, certificate.subject.rfc4514_string(), (certificate, *others))
 
 
 def _parse(token: bytes) -> tuple[cms.SignedData, bytes, tsp.TSTInfo]:
@@ -97,6 +103,14 @@ def _signer_certificate(signed: cms.SignedData, signer: cms.SignerInfo) -> x509.
         if matches:
             return x509.load_der_x509_certificate(candidate.dump())
     raise CredentialFormatError("the time-stamp token does not carry its signer's certificate")
+
+
+def _certificates(signed: cms.SignedData) -> list[x509.Certificate]:
+    return [
+        x509.load_der_x509_certificate(choice.chosen.dump())
+        for choice in signed["certificates"] or []
+        if choice.name == "certificate"
+    ]
 
 
 def _check_signed_attributes(signer: cms.SignerInfo, info_der: bytes) -> None:

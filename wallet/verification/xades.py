@@ -3,7 +3,7 @@
 As for JAdES seals, ``proof`` says the enveloped XML signature (checked by signxml, with the
 XAdES signed properties) matches the certificate in its ``KeyInfo`` and covers the whole
 credential; ``trust`` is the separate question of whether that certificate chains to a
-configured anchor, judged by the same rules (``jades.trust_check``).
+configured anchor, judged by the same rules (``seal_trust.trust_check``).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from signxml.xades.xades import XAdESSignatureConfiguration, XAdESVerifier
 from wallet import importing
 from wallet.errors import CredentialFormatError
 from wallet.verification.context import VerificationContext
-from wallet.verification.jades import trust_check
 from wallet.verification.jose import proof_check
 from wallet.verification.report import Check, CheckStatus, make_check
+from wallet.verification.seal_trust import trust_check
 
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"
