@@ -22,12 +22,19 @@ from wallet.errors import CredentialFormatError
 from wallet.verification.context import VerificationContext
 from wallet.verification.jose import proof_check
 from wallet.verification.report import Check, CheckStatus, make_check
-from wallet.verification.seal_trust import trust_check
+from wallet.verification.seal_trust import Existence, timestamp_existence, trust_check
 
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"
 _N = {"ds": DSIG, "xades": XADES}
 MAX_REFERENCES = 10
+_C14N_10 = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+_C14N_MODES = {
+    _C14N_10: (False, False),
+    _C14N_10 + "#WithComments": (False, True),
+    "http://www.w3.org/2001/10/xml-exc-c14n#": (True, False),
+    "http://www.w3.org/2001/10/xml-exc-c14n#WithComments": (True, True),
+}
 MAX_CERTIFICATES = 10
 
 
@@ -49,7 +56,7 @@ def verify_xades(document: bytes, ctx: VerificationContext) -> list[Check]:
         return [_key_failure(error.message)]
     subject = certificates[0].subject.rfc4514_string()
     problem = _signature_problem(document, signature, certificates[0])
-    return [
+    checks = [
         make_check(
             "key_resolution",
             CheckStatus.PASSED,
@@ -58,8 +65,40 @@ def verify_xades(document: bytes, ctx: VerificationContext) -> list[Check]:
             detail=subject,
         ),
         proof_check(problem is None, detail=problem or subject),
-        trust_check(certificates, ctx),
     ]
+    existence = signature_timestamp(signature, ctx) if problem is None else None
+    if existence is not None:
+        checks.append(existence.check)
+    signed_at = existence.time if existence is not None else None
+    return [*checks, trust_check(certificates, ctx, signed_at=signed_at)]
+
+
+def signature_timestamp(signature: etree._Element, ctx: VerificationContext) -> Existence | None:
+    """The XAdES-T ``SignatureTimeStamp`` judged over the canonical ``ds:SignatureValue``.
+
+    ETSI EN 319 132-1: the time-stamp's message imprint covers the ``ds:SignatureValue``
+    element canonicalised with the time-stamp's own ``CanonicalizationMethod``.
+    """
+    stamp = signature.find(
+        "ds:Object/xades:QualifyingProperties/xades:UnsignedProperties/"
+        "xades:UnsignedSignatureProperties/xades:SignatureTimeStamp",
+        _N,
+    )
+    value = signature.find("ds:SignatureValue", _N)
+    encapsulated = stamp.find("xades:EncapsulatedTimeStamp", _N) if stamp is not None else None
+    if stamp is None or value is None or encapsulated is None:
+        return None
+    method = stamp.find("ds:CanonicalizationMethod", _N)
+    algorithm = method.get("Algorithm") if method is not None else _C14N_10
+    try:
+        token = _base64("".join(encapsulated.itertext()))
+    except ValueError:
+        token = b""
+    if algorithm not in _C14N_MODES:
+        token = b""  # an unknown canonicalisation: the time-stamp cannot be checked
+    exclusive, comments = _C14N_MODES.get(algorithm, (False, False))
+    canonical = etree.tostring(value, method="c14n", exclusive=exclusive, with_comments=comments)
+    return timestamp_existence(token, bytes(canonical), ctx)
 
 
 def _signature_problem(
