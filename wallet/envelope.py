@@ -22,6 +22,7 @@ class CredentialFormat(enum.Enum):
     CLR2 = "clr2"
     ELM_JSONLD = "elm3-jsonld"
     ELM_JADES = "elm3-jades"
+    ELM_XML = "elm2-xml"
     SD_JWT_VC = "sdjwt-vc"
     PDF_DOCUMENT = "pdf"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from wallet.envelope import CredentialFormat, EntryFailure, Envelope
 from wallet.jsonvalues import JsonObject
@@ -25,6 +25,7 @@ __all__ = [
     "is_legacy_document",
     "legacy_version",
     "normalise",
+    "parse_edc_xml",
     "read_any",
     "read_archive",
     "read_envelopes",
@@ -36,13 +37,21 @@ __all__ = [
 read_envelopes: Callable[[bytes, str], list[Envelope]] = _package.read_envelopes
 read_archive: Callable[[bytes, str], list[Envelope | EntryFailure]] = _package.read_archive
 read_any: Callable[[bytes, str], list[Envelope | EntryFailure]] = _package.read_any
-upgrade_legacy_assertion: Callable[[JsonObject], JsonObject] = _package.upgrade_legacy_assertion
+
+
+class _UpgradeAssertion(Protocol):
+    def __call__(self, document: JsonObject, fetched_from: str | None = None) -> JsonObject: ...
+
+
+upgrade_legacy_assertion: _UpgradeAssertion = _package.upgrade_legacy_assertion
 upgrade_legacy_badge_class: Callable[[JsonObject, str], JsonObject] = (
     _package.upgrade_legacy_badge_class
 )
 upgrade_legacy_issuer: Callable[[JsonObject, str], JsonObject] = _package.upgrade_legacy_issuer
 is_legacy_document: Callable[[JsonObject], bool] = _package.is_legacy_document
 legacy_version: Callable[[JsonObject], str | None] = _package.legacy_version
+# The safely parsed root element of an EDC XML credential (lxml, no DTD, entities or network).
+parse_edc_xml: Callable[[bytes], Any] = _package.parse_edc_xml
 
 
 class _Normalise(Protocol):

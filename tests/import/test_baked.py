@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -131,15 +132,51 @@ def test_read_envelopes_svg_verify_url_is_hosted_reference() -> None:
     assert envelope.payload == {"id": "https://issuer.example/assertions/1"}
 
 
+SVG11_DOCTYPE = (
+    '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+    '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">'
+)
+BAKERY = Path(__file__).parent.parent / "data" / "conformance" / "ob" / "bakery"
+
+
+@pytest.mark.parametrize("prolog", [SVG11_DOCTYPE, "<!DOCTYPE svg>", "\n<!DOCTYPE svg >"])
+def test_read_envelopes_svg_with_public_doctype_is_read(prolog: str) -> None:
+    svg = bake_svg(json.dumps(ASSERTION), prolog=prolog)
+    [envelope] = importing.read_envelopes(svg, "badge.svg")
+    assert envelope.format is Format.OB2_HOSTED
+    assert envelope.payload["id"] == ASSERTION["id"]
+
+
+def test_read_envelopes_published_bakery_svg_with_doctype_is_read() -> None:
+    # The bakery's test image under the SVG 1.1 DOCTYPE, naming a hosted assertion.
+    svg = (BAKERY / "derived_baked_doctype_hosted.svg").read_bytes()
+    [envelope] = importing.read_envelopes(svg, "baked.svg")
+    assert envelope.payload == {"id": "https://example.org/beths-robotics-badge.json"}
+
+
 @pytest.mark.parametrize(
     "prolog",
     [
         '<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]>',
+        "<!DOCTYPE svg [<!ATTLIST svg x CDATA 'y'>]>",
         "<!DOCTYPE svg SYSTEM 'file:///etc/passwd'>",
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "svg11.dtd" [<!ENTITY a "b">]>',
+        SVG11_DOCTYPE + SVG11_DOCTYPE,
+        '<!ENTITY x SYSTEM "file:///etc/passwd">',
     ],
 )
 def test_read_envelopes_svg_with_dtd_or_entity_is_refused(prolog: str) -> None:
     svg = bake_svg(json.dumps(ASSERTION), prolog=prolog)
+    with pytest.raises(CredentialFormatError):
+        importing.read_envelopes(svg, "badge.svg")
+
+
+def test_read_envelopes_svg_with_xinclude_is_refused() -> None:
+    svg = bake_svg(json.dumps(ASSERTION)).replace(
+        b"<circle",
+        b'<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd"/>'
+        b"<circle",
+    )
     with pytest.raises(CredentialFormatError):
         importing.read_envelopes(svg, "badge.svg")
 

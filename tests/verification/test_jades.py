@@ -86,9 +86,18 @@ def test_verify_jades_chain_to_unknown_anchor_warns(ca: CertifiedKey, sealer: Ce
     assert result["trust"] is CheckStatus.WARNING
 
 
-def test_verify_jades_expired_leaf_fails_trust(ca: CertifiedKey) -> None:
+def test_verify_jades_expired_leaf_without_timestamp_is_indeterminate(ca: CertifiedKey) -> None:
     expired = issue_certificate(ca, at=AT, valid_days=(-400, -10))
-    result = statuses(seal_jades(PAYLOAD, expired, (ca,)), context(ca))
+    report = Report.of(verify_jades(json.dumps(seal_jades(PAYLOAD, expired, (ca,))), context(ca)))
+    trust = report.find("trust")
+    assert trust is not None and trust.status is CheckStatus.SKIPPED and trust.required
+    assert report.find("proof") is not None
+    assert report.verdict is Verdict.UNVERIFIABLE
+
+
+def test_verify_jades_leaf_not_yet_valid_fails_trust(ca: CertifiedKey) -> None:
+    future = issue_certificate(ca, at=AT, valid_days=(10, 400))
+    result = statuses(seal_jades(PAYLOAD, future, (ca,)), context(ca))
     assert result["proof"] is CheckStatus.PASSED
     assert result["trust"] is CheckStatus.FAILED
 

@@ -58,11 +58,27 @@ def test_verify_ob2_hosted_baked_url_uses_the_issuer_copy(issuer: Ob2Issuer) -> 
     assert _status(report, "recipient") is CheckStatus.PASSED
 
 
-def test_verify_ob2_hosted_changed_on_server_fails_match(issuer: Ob2Issuer) -> None:
+def test_verify_ob2_hosted_changed_on_server_warns_and_judges_hosted_copy(
+    issuer: Ob2Issuer,
+) -> None:
     assertion = issuer.assertion()
     issuer.host(assertion | {"issuedOn": "2024-06-01T10:00:00+00:00"})
     report = _verify(assertion)
-    assert _status(report, "hosted_match") is CheckStatus.FAILED
+    match = report.find("hosted_match")
+    assert match is not None and match.status is CheckStatus.WARNING
+    assert match.detail == "differs: issuedOn"
+    assert report.verdict is Verdict.VERIFIED
+    issued = report.find("not_before")
+    assert issued is not None and issued.detail == "issuedOn 2024-06-01T10:00:00+00:00"
+
+
+def test_verify_ob2_hosted_copy_for_another_recipient_fails_recipient(issuer: Ob2Issuer) -> None:
+    assertion = issuer.assertion()
+    bob = {"type": "email", "hashed": False, "identity": "bob@example.org"}
+    issuer.host(assertion | {"recipient": bob})
+    report = _verify(assertion)
+    assert _status(report, "hosted_match") is CheckStatus.WARNING
+    assert _status(report, "recipient") is CheckStatus.FAILED
     assert report.verdict is Verdict.FAILED
 
 

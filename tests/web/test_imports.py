@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from tests.support.archives import BAD_ENTRY, backpack_export, signed_badge
 from tests.support.httpserver import LocalServer
+from tests.support.published import CONFORMANCE
 from tests.support.web import FormClient
+from wallet.envelope import CredentialFormat
 from wallet.holder import import_jobs
 from wallet.holder.job_runner import job_context
 from wallet.models import Credential, ImportJob, JobState, User
@@ -91,6 +93,20 @@ def test_upload_single_file_imports_at_once_and_links_the_credential(
     assert "Imported" in page and "Verified" in page and "Data Literacy" in page
     assert f'href="/credentials/{credential.id}"' in page
     assert "<progress" in page and 'value="100"' in page and "Refresh" not in page
+
+
+def test_upload_edc_xml_imports_the_europass_credential(
+    client: FormClient, ola: User, runner: RecordingRunner, db_session: Session
+) -> None:
+    sample = CONFORMANCE / "edc" / "elm" / "EDC_WileECoyote_Simple.xml"
+    location = upload(client, (sample.read_bytes(), "diploma.xml"))
+    [credential] = db_session.scalars(select(Credential)).all()
+    assert credential.format is CredentialFormat.ELM_XML
+    assert credential.media_type == "application/xml"
+    page = client.get(location).get_data(as_text=True)
+    assert "Imported" in page and "Sample credential" in page
+    detail = client.get(f"/credentials/{credential.id}")
+    assert detail.status_code == 200 and "Wile Coyote" in detail.get_data(as_text=True)
 
 
 def test_upload_archive_runs_as_job_and_reports_each_item(

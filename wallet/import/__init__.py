@@ -3,6 +3,7 @@
 ``import`` is a Python keyword, so this package is loaded only by ``wallet.importing``.
 """
 
+from .elm_xml import parse_edc_xml as parse_edc_xml
 from .legacy_badges import is_legacy_document as is_legacy_document
 from .legacy_badges import legacy_version as legacy_version
 from .legacy_badges import upgrade_legacy_assertion as upgrade_legacy_assertion

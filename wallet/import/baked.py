@@ -22,7 +22,15 @@ MAX_SVG_BYTES = 10 * 1024 * 1024
 _PNG_KEYWORDS = (b"openbadges", b"openbadgecredential")
 _SVG_NAMESPACES = ("http://openbadges.org", "https://purl.imsglobal.org/ob/v3p0")
 _SVG_ELEMENTS = ("assertion", "credential")
-_FORBIDDEN_XML = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_ENTITY = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_QUOTED = rb"(?:\"[^\"<>]*\"|'[^'<>]*')"
+# A name and at most a public identifier with its system literal: no internal subset.
+_PUBLIC_DOCTYPE = re.compile(
+    rb"<!DOCTYPE\s+[A-Za-z_:][\w.:-]*(?:\s+PUBLIC\s+" + _QUOTED + rb"\s+" + _QUOTED + rb")?\s*>",
+    re.IGNORECASE,
+)
+_XINCLUDE_NAMESPACES = ("http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude")
 
 
 @dataclass(frozen=True)
@@ -54,20 +62,37 @@ def extract_svg(data: bytes) -> BakedContent:
     """The ``openbadges:assertion`` or ``openbadges:credential`` content of an SVG."""
     if len(data) > MAX_SVG_BYTES:
         raise CredentialFormatError(f"the SVG is larger than {MAX_SVG_BYTES} bytes")
-    # Without a DTD expat expands only the five predefined entities: no bombs, no external files.
-    if _FORBIDDEN_XML.search(data):
-        raise CredentialFormatError("an SVG with a DOCTYPE or entity declaration, refused")
+    _check_svg_prolog(data)
     try:
-        root = ElementTree.fromstring(data)  # noqa: S314 - DTDs are refused above
+        root = ElementTree.fromstring(data)  # noqa: S314 - entities and subsets are refused above
     except ElementTree.ParseError as error:
         raise CredentialFormatError(f"an SVG that is not well-formed XML: {error}") from None
     if _local_name(root.tag) != "svg":
         raise CredentialFormatError("XML whose root element is not <svg>")
     for element in root.iter():
         namespace, name = _split_tag(element.tag)
+        if namespace in _XINCLUDE_NAMESPACES:
+            raise CredentialFormatError("an SVG with an XInclude element, refused")
+    for element in root.iter():
+        namespace, name = _split_tag(element.tag)
         if namespace in _SVG_NAMESPACES and name in _SVG_ELEMENTS:
             return _svg_content(element, name)
     raise CredentialFormatError("an SVG without an openbadges:assertion or credential element")
+
+
+def _check_svg_prolog(data: bytes) -> None:
+    """Allow a public DOCTYPE; refuse entity declarations and internal or private DTD subsets.
+
+    Expat never loads an external DTD, so with no internal subset it expands only the five
+    predefined entities: no entity bombs and no external files.
+    """
+    if _ENTITY.search(data):
+        raise CredentialFormatError("an SVG with an entity declaration, refused")
+    doctypes = list(_DOCTYPE.finditer(data))
+    if len(doctypes) > 1:
+        raise CredentialFormatError("an SVG with more than one DOCTYPE, refused")
+    if doctypes and not _PUBLIC_DOCTYPE.match(data, doctypes[0].start()):
+        raise CredentialFormatError("an SVG whose DOCTYPE has an internal subset or private DTD")
 
 
 def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 
 from wallet.errors import CredentialFormatError
 
@@ -19,6 +20,10 @@ _OTHER_SIGNATURES = (
 )
 
 
+# The root element of an ELM 2 / Europass XML credential, with or without a prefix.
+_EDC_XML_ROOT = re.compile(r"<(?:[A-Za-z_][\w.-]*:)?europassCredential[\s>/]")
+
+
 class InputKind(enum.Enum):
     """The container the bytes are in."""
 
@@ -26,11 +31,12 @@ class InputKind(enum.Enum):
     SVG = "svg"
     ZIP = "zip"
     PDF = "pdf"
+    XML = "xml"
     TEXT = "text"
 
 
 def detect_kind(data: bytes) -> InputKind:
-    """Classify bytes as PNG, SVG, ZIP, PDF or text; ``CredentialFormatError`` names the rest."""
+    """Classify bytes as PNG, SVG, ZIP, PDF, EDC XML or text; anything else is named."""
     if not data.strip():
         raise CredentialFormatError("the file is empty")
     if data.startswith(PNG_SIGNATURE):
@@ -50,7 +56,11 @@ def detect_kind(data: bytes) -> InputKind:
         ) from None
     head = text.lstrip()[:_XML_SNIFF_CHARS]
     if head.startswith("<"):
+        if _EDC_XML_ROOT.search(head):
+            return InputKind.XML
         if "<svg" in head:
             return InputKind.SVG
-        raise CredentialFormatError("XML or HTML that is not an SVG image")
+        raise CredentialFormatError(
+            "XML or HTML that is neither an SVG image nor a European Digital Credential"
+        )
     return InputKind.TEXT

@@ -27,8 +27,12 @@ def legacy_version(document: JsonObject) -> str | None:
     return None
 
 
-def upgrade_legacy_assertion(document: JsonObject) -> JsonObject:
-    """The 2.0 form of a 0.5/1.0/1.1 assertion; unknown extra properties are kept."""
+def upgrade_legacy_assertion(document: JsonObject, fetched_from: str | None = None) -> JsonObject:
+    """The 2.0 form of a 0.5/1.0/1.1 assertion; unknown extra properties are kept.
+
+    A 0.5 assertion never states its own address: when it was fetched from an http(s) URL,
+    that URL is its id (as the reference validator does).
+    """
     version = legacy_version(document)
     if version is None:
         raise CredentialFormatError("not an Open Badges 0.5, 1.0 or 1.1 assertion")
@@ -42,6 +46,8 @@ def upgrade_legacy_assertion(document: JsonObject) -> JsonObject:
     upgraded["recipient"] = _upgrade_recipient(document)
     upgraded["verification"] = _upgrade_verification(document.get("verify"))
     assertion_id = _assertion_id(document)
+    if assertion_id is None and fetched_from and fetched_from.startswith(("https://", "http://")):
+        assertion_id = fetched_from
     if assertion_id is not None:
         upgraded["id"] = assertion_id
     issued = _upgrade_date(document.get("issuedOn", document.get("issued_on")))

@@ -20,6 +20,7 @@ from wallet.records import (
 
 from . import jsonfields as jf
 from .alignments import outcome_from_text, read_alignments
+from .legacy_badges import legacy_version, upgrade_legacy_assertion
 from .map_ob3 import profile_organisation, read_criteria, read_evidence
 from .vocabularies import flatten_skills
 
@@ -33,9 +34,9 @@ def map_ob2(
     container_id: str | None = None,
 ) -> CredentialRecord:
     """Map an OB 2.0 assertion; ``linked`` holds already-fetched BadgeClass/Issuer documents."""
-    if set(assertion) <= {"id"}:
-        # A baked URL carries nothing else: the issuer's hosted copy, once fetched, is the badge.
-        assertion = _resolve(assertion.get("id"), linked) or assertion
+    if record_format is CredentialFormat.OB2_HOSTED:
+        # HostedBadge verification judges the issuer's copy: once fetched, it is the badge.
+        assertion = _hosted_copy(assertion, linked) or assertion
     _check_is_ob2(assertion)
     badge = _resolve(assertion.get("badge"), linked)
     issuer_ref = badge.get("issuer")
@@ -93,6 +94,14 @@ def _check_is_ob2(assertion: JsonObject) -> None:
         raise CredentialFormatError("not an Open Badges 2.0 assertion: it is a W3C credential")
     if kinds and "assertion" not in kinds and not kinds & {"badgeassertion"}:
         raise CredentialFormatError("not an Open Badges 2.0 assertion: its type is not Assertion")
+
+
+def _hosted_copy(assertion: JsonObject, linked: Mapping[str, JsonObject]) -> JsonObject | None:
+    url = assertion.get("id")
+    hosted = linked.get(url) if isinstance(url, str) else None
+    if not isinstance(hosted, dict) or not isinstance(url, str):
+        return None
+    return upgrade_legacy_assertion(hosted, url) if legacy_version(hosted) else hosted
 
 
 def _resolve(value: JsonValue, linked: Mapping[str, JsonObject]) -> JsonObject:

@@ -60,7 +60,7 @@ def _map(
         return map_ob2(payload, record_format, linked, container_id)
     if kind is CredentialFormat.SD_JWT_VC:
         return map_sdjwt(payload, record_format, container_id)
-    if kind in (CredentialFormat.ELM_JSONLD, CredentialFormat.ELM_JADES):
+    if kind in (CredentialFormat.ELM_JSONLD, CredentialFormat.ELM_JADES, CredentialFormat.ELM_XML):
         return map_elm(payload, record_format, container_id)
     if kind is CredentialFormat.PDF_DOCUMENT:
         return map_pdf(payload, container_id)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from wallet.envelope import EntryFailure, Envelope
+from wallet.envelope import CredentialFormat, EntryFailure, Envelope
 from wallet.errors import CredentialFormatError, WalletError
 
 from .archive import ArchiveEntry, archive_entries
 from .baked import BakedContent, extract_png, extract_svg
 from .detect import InputKind, detect_kind
+from .elm_xml import edc_xml_to_json, parse_edc_xml
 from .text_credentials import Origin, envelopes_from_text
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ def _read_single(data: bytes, source: str, kind: InputKind) -> list[Envelope]:
         return _from_baked(extract_png(data), data, source, "image/png")
     if kind is InputKind.SVG:
         return _from_baked(extract_svg(data), data, source, "image/svg+xml")
+    if kind is InputKind.XML:
+        return [_from_edc_xml(data, source)]
     text = data.decode("utf-8-sig")
     media_type = "application/json" if text.lstrip().startswith("{") else "text/plain"
     return envelopes_from_text(text, Origin(source, data, media_type))
@@ -79,6 +82,18 @@ def _from_pdf(data: bytes, source: str) -> list[Envelope]:
             continue
         found.extend(replace(envelope, container=source) for envelope in envelopes)
     return found
+
+
+def _from_edc_xml(data: bytes, source: str) -> Envelope:
+    root = parse_edc_xml(data)
+    return Envelope(
+        format=CredentialFormat.ELM_XML,
+        source=source,
+        raw=data,
+        media_type="application/xml",
+        payload=edc_xml_to_json(root),
+        secured=data.decode("utf-8-sig"),
+    )
 
 
 def _from_baked(content: BakedContent, data: bytes, source: str, media: str) -> list[Envelope]:

@@ -74,7 +74,9 @@ def envelopes_from_json(document: JsonObject, origin: Origin) -> list[Envelope]:
     ):
         return [_ob2_envelope(document, origin)]
     if legacy_version(document) is not None:
-        return [_ob2_envelope(upgrade_legacy_assertion(document), origin)]
+        # Only a JSON document fetched by URL is at that URL (not a baked image's payload).
+        fetched_from = origin.source if origin.media_type == "application/json" else None
+        return [_ob2_envelope(upgrade_legacy_assertion(document, fetched_from), origin)]
     if "VerifiableCredential" in types:
         if "proof" not in document:
             raise CredentialFormatError("a verifiable credential without a proof")

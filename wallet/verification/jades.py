@@ -3,18 +3,23 @@
 Two checks are kept apart on purpose: ``proof`` says the seal matches the leaf certificate's key;
 ``trust`` says whether that certificate chains to a configured anchor. A chain that builds to
 no configured anchor is a WARNING, not a failure: EDC seals come from many national trust lists
-and the wallet may simply not know that list; the seal is still intact. A leaf certificate that
-is expired (or not yet valid) at ``ctx.at``, or a chain that is broken, FAILS.
+and the wallet may simply not know that list; the seal is still intact.
+
+The certificate is judged at the signing time when a signature time-stamp (``sigTst``) proves
+the seal existed then (ETSI EN 319 102-1, proof of existence), else at ``ctx.at``. A leaf not
+yet valid, a chain that is broken, or a time-stamp after the certificate expired FAILS; a
+certificate that has since expired with no proof of existence is INDETERMINATE: the ``trust``
+check is skipped and the verdict unverifiable.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from wallet.errors import CredentialFormatError, WalletError
 from wallet.jsonvalues import JsonObject, parse_json_object
@@ -30,9 +35,7 @@ from wallet.verification.jose import (
 )
 from wallet.verification.multibase import decode_base64url
 from wallet.verification.report import Check, CheckStatus, make_check
-
-if TYPE_CHECKING:
-    from asn1crypto import x509 as asn1_x509
+from wallet.verification.seal_trust import Existence, timestamp_existence, trust_check
 
 # Header parameters a seal may list in ``crit``: RFC 7797's b64 and those JAdES defines.
 UNDERSTOOD_CRITICAL = frozenset(
@@ -48,6 +51,7 @@ class JadesSeal:
     signing_input: bytes
     payload: bytes
     signature: bytes
+    unprotected: JsonObject | None = None
 
 
 def read_jades(document: str | bytes) -> JadesSeal:
@@ -67,12 +71,14 @@ def read_jades(document: str | bytes) -> JadesSeal:
     protected = parse_json_object(decode_base64url(encoded))
     _check_critical(protected)
     unencoded = protected.get("b64") is False
+    header = entry.get("header")
     return JadesSeal(
         protected=protected,
         # RFC 7797: with b64 false the payload goes into the signing input as it stands.
         signing_input=encoded.encode("ascii") + b"." + payload.encode("utf-8"),
         payload=payload.encode("utf-8") if unencoded else decode_base64url(payload),
         signature=decode_base64url(signature),
+        unprotected=header if isinstance(header, dict) else None,
     )
 
 
@@ -113,7 +119,7 @@ def verify_jades(document: str | bytes, ctx: VerificationContext) -> list[Check]
         ]
     subject = certificates[0].subject.rfc4514_string()
     valid = verify_signature(alg, seal.signing_input, seal.signature, key)
-    return [
+    checks = [
         make_check(
             "key_resolution",
             CheckStatus.PASSED,
@@ -122,81 +128,42 @@ def verify_jades(document: str | bytes, ctx: VerificationContext) -> list[Check]
             detail=subject,
         ),
         proof_check(valid, detail=subject),
-        trust_check(certificates, ctx),
     ]
+    existence = signature_timestamp(seal, ctx) if valid else None
+    if existence is not None:
+        checks.append(existence.check)
+    signed_at = existence.time if existence is not None else None
+    return [*checks, trust_check(certificates, ctx, signed_at=signed_at)]
 
 
-def trust_check(certificates: tuple[x509.Certificate, ...], ctx: VerificationContext) -> Check:
-    """``trust``: the leaf is valid at ``ctx.at`` and chains to one of ``ctx.trust_anchors``."""
-    leaf = certificates[0]
-    if not leaf.not_valid_before_utc <= ctx.at <= leaf.not_valid_after_utc:
-        return _trust(CheckStatus.FAILED, "validity", detail=leaf.subject.rfc4514_string())
-    if not ctx.trust_anchors:
-        return _trust(CheckStatus.SKIPPED, "no_anchors", required=False)
-    # Loaded only when a chain is built: the path validator and asyncio slow every start-up.
-    import asyncio
-
-    from asn1crypto import x509 as asn1_x509
-    from pyhanko_certvalidator import CertificateValidator, ValidationContext
-    from pyhanko_certvalidator.errors import (
-        ExpiredError,
-        NotYetValidError,
-        PathBuildingError,
-        PathValidationError,
-        ValidationError,
-    )
-
-    context = ValidationContext(
-        trust_roots=[asn1_x509.Certificate.load(der) for der in ctx.trust_anchors],
-        moment=ctx.at,
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
-    validator = CertificateValidator(
-        _der(leaf),
-        intermediate_certs=[_der(c) for c in certificates[1:]],
-        validation_context=context,
-    )
-    try:
-        asyncio.run(validator.async_validate_usage(set()))  # type: ignore[no-untyped-call]
-    except PathBuildingError as error:
-        return _trust(CheckStatus.WARNING, "unknown_anchor", required=False, detail=str(error))
-    except (ExpiredError, NotYetValidError) as error:
-        return _trust(CheckStatus.FAILED, "validity", detail=str(error))
-    except (PathValidationError, ValidationError) as error:
-        return _trust(CheckStatus.FAILED, "broken", detail=str(error))
-    return _trust(CheckStatus.PASSED, "trusted")
+def signature_timestamp(seal: JadesSeal, ctx: VerificationContext) -> Existence | None:
+    """The seal's first ``sigTst`` token judged over its signature value; None if it has none."""
+    token = _signature_timestamp_token(seal.unprotected)
+    if token is None:
+        return None
+    return timestamp_existence(token, seal.signature, ctx)
 
 
-_TRUST_MESSAGES = {
-    "trusted": (
-        "The seal's certificate chains to a trusted authority.",
-        "Certyfikat pieczęci prowadzi do zaufanego urzędu.",
-    ),
-    "no_anchors": (
-        "No trust list is configured, so who stands behind the seal was not checked.",
-        "Nie skonfigurowano listy zaufania, więc nie sprawdzono, kto stoi za pieczęcią.",
-    ),
-    "unknown_anchor": (
-        "The seal is intact, but its certificate does not lead to an authority this wallet trusts.",
-        "Pieczęć jest nienaruszona, ale jej certyfikat nie prowadzi do zaufanego urzędu.",
-    ),
-    "validity": (
-        "The seal's certificate was not valid at the time checked.",
-        "Certyfikat pieczęci nie był ważny w sprawdzanym momencie.",
-    ),
-    "broken": (
-        "The seal's certificate chain is broken or not allowed for sealing.",
-        "Łańcuch certyfikatów pieczęci jest uszkodzony albo niedozwolony.",
-    ),
-}
-
-
-def _trust(
-    status: CheckStatus, reason: str, *, required: bool = True, detail: str | None = None
-) -> Check:
-    en, pl = _TRUST_MESSAGES[reason]
-    return make_check("trust", status, en, pl, required=required, detail=detail)
+def _signature_timestamp_token(header: JsonObject | None) -> bytes | None:
+    """The DER of the first ``etsiU`` ``sigTst`` token (etsiU items clear or base64url JSON)."""
+    items = header.get("etsiU") if header else None
+    for item in items if isinstance(items, list) else []:
+        component = item
+        if isinstance(item, str):
+            try:
+                component = parse_json_object(decode_base64url(item))
+            except (CredentialFormatError, ValueError):
+                continue
+        sig_tst = component.get("sigTst") if isinstance(component, dict) else None
+        tokens = sig_tst.get("tstTokens") if isinstance(sig_tst, dict) else None
+        first = tokens[0] if isinstance(tokens, list) and tokens else None
+        value = first.get("val") if isinstance(first, dict) else None
+        if isinstance(value, str):
+            try:
+                return base64.b64decode(value, validate=True)
+            except binascii.Error:
+                return b""
+    return None
 
 
 def _check_critical(protected: JsonObject) -> None:
@@ -220,9 +187,3 @@ def _check_thumbprint(protected: JsonObject, leaf: x509.Certificate) -> None:
         return
     if not isinstance(expected, str) or not hmac.compare_digest(expected, certificate_sha256(leaf)):
         raise CredentialFormatError("x5t#S256 does not match the leaf certificate")
-
-
-def _der(certificate: x509.Certificate) -> asn1_x509.Certificate:
-    from asn1crypto import x509 as asn1_x509
-
-    return asn1_x509.Certificate.load(certificate.public_bytes(Encoding.DER))

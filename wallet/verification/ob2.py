@@ -1,4 +1,4 @@
-"""Open Badges 2.0 verification: hosted or signed, then the recipient; dates go to the caller."""
+"""Open Badges 2.0 verification: hosted or signed, then the recipient and the dates."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from wallet.envelope import CredentialFormat, Envelope
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.verification.context import VerificationContext
+from wallet.verification.dates import check_validity_period
 from wallet.verification.ob2_hosted import verify_hosted
 from wallet.verification.ob2_signed import verify_signed
 from wallet.verification.recipient import check_recipient
-from wallet.verification.report import Check, CheckStatus, Message
+from wallet.verification.report import Check, CheckStatus, Message, make_check
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,11 @@ class AssertionDates:
 
 
 def verify_ob2(envelope: Envelope, ctx: VerificationContext) -> list[Check]:
-    """Every check of an OB 2.0 envelope; fetch failures become SKIPPED checks, never errors."""
+    """Every check of an OB 2.0 envelope; fetch failures become SKIPPED checks, never errors.
+
+    The recipient and the dates are judged on the assertion verified: the issuer's hosted copy,
+    or the payload exactly as signed.
+    """
     if envelope.format is CredentialFormat.OB2_HOSTED:
         checks, assertion = verify_hosted(envelope.payload, ctx)
     elif envelope.format is CredentialFormat.OB2_SIGNED:
@@ -43,7 +48,29 @@ def verify_ob2(envelope: Envelope, ctx: VerificationContext) -> list[Check]:
         ]
     if "recipient" in assertion:
         checks.append(check_recipient(assertion, ctx))
-    return checks
+    return checks + date_checks(assertion, ctx.at)
+
+
+def date_checks(assertion: JsonObject, at: datetime) -> list[Check]:
+    """``not_before`` (an ``issuedOn`` after ``at`` is invalid) and ``expiry`` of an assertion."""
+    issued = assertion_dates(assertion).issued_on
+    expiry = check_validity_period(None, assertion.get("expires"), at, until_field="expires")
+    checks = [check for check in expiry if check.code == "expiry"]
+    if issued is None:
+        return checks
+    if issued > at:
+        status, en, pl = (
+            CheckStatus.FAILED,
+            "The badge says it was issued after the time it was checked at.",
+            "Odznaka podaje datę wydania późniejszą niż moment sprawdzenia.",
+        )
+    else:
+        status, en, pl = (
+            CheckStatus.PASSED,
+            "The badge was issued before the time it was checked at.",
+            "Odznakę wydano przed momentem sprawdzenia.",
+        )
+    return [make_check("not_before", status, en, pl, detail=f"issuedOn {issued.isoformat()}")]
 
 
 def assertion_dates(assertion: JsonObject) -> AssertionDates:

@@ -37,12 +37,29 @@ class Retrieved:
 
 
 @dataclass(frozen=True)
+class Linked:
+    """One linked document in its 2.0 form, where it was fetched from and whether it was older."""
+
+    document: JsonObject
+    fetched_from: str | None = None
+    legacy: bool = False
+
+
+@dataclass(frozen=True)
 class BadgeDocuments:
-    """The BadgeClass and issuer Profile an assertion links to, each in its 2.0 form."""
+    """The BadgeClass and issuer Profile an assertion links to, each in its 2.0 form.
+
+    ``issuer_url`` is where the Profile was fetched (None when embedded); ``legacy_issuer`` and
+    ``legacy_badge`` say they were upgraded from 0.5/1.x, whose rules were looser; ``id_notes``
+    name documents whose declared id differs from the address they were fetched from.
+    """
 
     badge_class: JsonObject
     issuer: JsonObject
-    problems: tuple[str, ...] = ()
+    issuer_url: str | None = None
+    legacy_issuer: bool = False
+    legacy_badge: bool = False
+    id_notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,30 +91,44 @@ def fetch_document(ctx: VerificationContext, url: str) -> Retrieved:
 
 
 def load_badge_documents(
-    assertion: JsonObject, ctx: VerificationContext
+    assertion: JsonObject, ctx: VerificationContext, *, legacy: bool = False
 ) -> BadgeDocuments | Unavailable:
-    """The BadgeClass and issuer of ``assertion``; hosted copies are preferred to embedded ones."""
-    badge_class = _linked(assertion.get("badge"), ctx, importing.upgrade_legacy_badge_class)
-    if isinstance(badge_class, Unavailable):
-        return badge_class
-    issuer = _linked(badge_class.get("issuer"), ctx, importing.upgrade_legacy_issuer)
+    """The BadgeClass and issuer of ``assertion``; hosted copies are preferred to embedded ones.
+
+    ``legacy`` says the assertion was upgraded from 0.5/1.x: its embedded documents follow
+    the older rules too.
+    """
+    badge = _linked(assertion.get("badge"), ctx, importing.upgrade_legacy_badge_class, legacy)
+    if isinstance(badge, Unavailable):
+        return badge
+    issuer = _linked(badge.document.get("issuer"), ctx, importing.upgrade_legacy_issuer, legacy)
     if isinstance(issuer, Unavailable):
         return issuer
-    problems = []
-    reference = badge_class.get("issuer")
-    expected = reference if isinstance(reference, str) else None
-    if expected is not None and issuer.get("id") != expected:
-        problems.append(f"the issuer profile at {expected} declares another id")
-    return BadgeDocuments(badge_class, issuer, tuple(problems))
+    notes = [note for note in (_id_note(badge), _id_note(issuer)) if note]
+    return BadgeDocuments(
+        badge.document,
+        issuer.document,
+        issuer_url=issuer.fetched_from,
+        legacy_issuer=issuer.legacy,
+        legacy_badge=badge.legacy,
+        id_notes=tuple(notes),
+    )
+
+
+def _id_note(linked: Linked) -> str | None:
+    declared = linked.document.get("id")
+    if linked.fetched_from is None or declared == linked.fetched_from:
+        return None
+    return f"{linked.fetched_from} declares its id as {declared}"
 
 
 def schema_check(assertion: JsonObject, documents: BadgeDocuments) -> Check:
-    """Required properties of the assertion, its BadgeClass and its issuer Profile."""
+    """Required properties and value rules of the assertion, its BadgeClass and its Profile."""
     missing = [
         *_missing("Assertion", assertion),
-        *_missing("BadgeClass", documents.badge_class),
-        *_missing("Issuer", documents.issuer),
-        *documents.problems,
+        *_missing("BadgeClass", documents.badge_class, legacy=documents.legacy_badge),
+        *_missing("Issuer", documents.issuer, legacy=documents.legacy_issuer),
+        *_assertion_values(assertion),
     ]
     if "verification" not in assertion and "verify" not in assertion:
         missing.append("Assertion: verification")
@@ -115,6 +146,33 @@ def schema_check(assertion: JsonObject, documents: BadgeDocuments) -> Check:
         "The badge, its description and its issuer are complete.",
         "Odznaka, jej opis i wystawca mają wszystkie wymagane dane.",
     )
+
+
+def document_warnings(documents: BadgeDocuments) -> list[Check]:
+    """What the reference validators report as warnings, not failures, about linked documents."""
+    warnings = []
+    if documents.id_notes:
+        warnings.append(
+            make_check(
+                "linked_ids",
+                CheckStatus.WARNING,
+                "The issuer publishes a document under another address than the one it declares.",
+                "Wystawca publikuje dokument pod innym adresem niż ten, który w nim podaje.",
+                required=False,
+                detail="; ".join(documents.id_notes),
+            )
+        )
+    if documents.legacy_issuer and _absent(documents.issuer.get("email")):
+        warnings.append(
+            make_check(
+                "issuer_email",
+                CheckStatus.WARNING,
+                "The issuer, described in an older Open Badges version, gives no contact email.",
+                "Wystawca, opisany w starszej wersji Open Badges, nie podaje adresu e-mail.",
+                required=False,
+            )
+        )
+    return warnings
 
 
 def unavailable_check(code: str, missing: Unavailable) -> Check:
@@ -138,11 +196,14 @@ def strings(value: JsonValue) -> list[str]:
 
 
 def _linked(
-    reference: JsonValue, ctx: VerificationContext, upgrade: Callable[[JsonObject, str], JsonObject]
-) -> JsonObject | Unavailable:
+    reference: JsonValue,
+    ctx: VerificationContext,
+    upgrade: Callable[[JsonObject, str], JsonObject],
+    legacy: bool,
+) -> Linked | Unavailable:
     """A linked document: fetched when it has an http(s) id, embedded otherwise."""
     if isinstance(reference, dict) and not is_http_url(reference.get("id")):
-        return reference
+        return Linked(reference, legacy=legacy)
     url = reference.get("id") if isinstance(reference, dict) else reference
     if not isinstance(url, str) or not is_http_url(url):
         return Unavailable(str(url), "the link is not an http(s) address")
@@ -150,16 +211,35 @@ def _linked(
     if retrieved.document is None:
         return Unavailable(url, retrieved.problem or "no document")
     document = retrieved.document
-    return upgrade(document, url) if importing.is_legacy_document(document) else document
+    if importing.is_legacy_document(document):
+        return Linked(upgrade(document, url), url, legacy=True)
+    return Linked(document, url)
 
 
-def _missing(kind: str, document: JsonObject) -> list[str]:
-    absent = [name for name in _REQUIRED[kind] if document.get(name) in (None, "", [], {})]
+def _absent(value: JsonValue) -> bool:
+    return value in (None, "", [], {})
+
+
+def _missing(kind: str, document: JsonObject, *, legacy: bool = False) -> list[str]:
+    required = _REQUIRED[kind]
+    if legacy:
+        # 0.5 embedded its BadgeClass and issuer without ids, and 1.0 issuers had no email.
+        required = tuple(name for name in required if name not in ("id", "email"))
+    absent = [name for name in required if _absent(document.get(name))]
     types = strings(document.get("type"))
     expected_types = {"Issuer": ("Issuer", "Profile")}.get(kind, (kind,))
     if types and not any(t in expected_types for t in types):
         absent.append(f"type {kind}")
     return [f"{kind}: {name}" for name in absent]
+
+
+def _assertion_values(assertion: JsonObject) -> list[str]:
+    """OB 2.0 value rules: an Assertion's image is an IRI of a baked image, not its data."""
+    image = assertion.get("image")
+    image_id = image.get("id") if isinstance(image, dict) else image
+    if isinstance(image_id, str) and image_id.strip().lower().startswith("data:"):
+        return ["Assertion: image is a data: URI, not the address of an image"]
+    return []
 
 
 def revoked_check(detail: str) -> Check:

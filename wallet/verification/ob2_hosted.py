@@ -11,6 +11,7 @@ from wallet.verification.context import VerificationContext
 from wallet.verification.ob2_documents import (
     BadgeDocuments,
     Unavailable,
+    document_warnings,
     fetch_document,
     is_http_url,
     load_badge_documents,
@@ -42,8 +43,9 @@ def verify_hosted(
     if retrieved.document is None:
         return [_mismatch(retrieved.problem or "not a JSON object")], assertion
     hosted = retrieved.document
-    if importing.legacy_version(hosted) is not None:
-        hosted = importing.upgrade_legacy_assertion(hosted)
+    legacy = importing.legacy_version(hosted) is not None
+    if legacy:
+        hosted = importing.upgrade_legacy_assertion(hosted, url)
     checks = [_match_check(assertion, hosted)]
     if hosted.get("revoked") is True:
         reason = hosted.get("revocationReason")
@@ -57,37 +59,52 @@ def verify_hosted(
             "Wystawca nadal publikuje tę odznakę i jej nie unieważnił.",
         )
     )
-    documents = load_badge_documents(hosted, ctx)
+    documents = load_badge_documents(hosted, ctx, legacy=legacy)
     if isinstance(documents, Unavailable):
         checks += [unavailable_check("schema", documents), unavailable_check("origin", documents)]
     else:
         checks += [schema_check(hosted, documents), origin_check(url, documents)]
+        checks += document_warnings(documents)
     return checks, hosted
 
 
 def origin_check(assertion_url: str, documents: BadgeDocuments) -> Check:
-    """Whether the assertion is hosted where its issuer's verification policy allows."""
+    """Whether the assertion is hosted where its issuer's verification policy allows.
+
+    Without a policy the assertion (and an http(s) BadgeClass) must share the issuer's
+    authority, host and port, whatever the scheme; an issuer without an http(s) id has no
+    authority to compare, so the rule cannot be enforced and only a warning is given.
+    """
     policy = documents.issuer.get("verification")
     policy = policy if isinstance(policy, dict) else {}
     allowed_origins = [o.lower() for o in strings(policy.get("allowedOrigins"))]
     prefixes = strings(policy.get("startsWith"))
-    parts = urlsplit(assertion_url)
     if allowed_origins:
-        hosts = {(parts.hostname or "").lower(), parts.netloc.lower()}
+        parts = urlsplit(assertion_url)
+        hosts = {(parts.hostname or "").lower(), _authority(assertion_url) or ""}
         allowed = bool(hosts & set(allowed_origins))
         rule = f"allowedOrigins {', '.join(allowed_origins)}"
     elif prefixes:
         allowed = any(assertion_url.startswith(prefix) for prefix in prefixes)
         rule = f"startsWith {', '.join(prefixes)}"
     else:
-        # Without a policy, assertion and BadgeClass must share the issuer Profile's origin.
-        issuer_origin = _origin(documents.issuer.get("id"))
+        declared = documents.issuer.get("id")
+        issuer_authority = _authority(declared) or _authority(documents.issuer_url)
+        if issuer_authority is None:
+            return make_check(
+                "origin",
+                CheckStatus.WARNING,
+                "The issuer has no web address, so where its badges are hosted was not checked.",
+                "Wystawca nie ma adresu w sieci, więc nie sprawdzono, gdzie publikuje odznaki.",
+                required=False,
+                detail=f"issuer id {declared!r} is not an http(s) URL",
+            )
         badge_id = documents.badge_class.get("id")
         urls: list[JsonValue] = [assertion_url]
         if is_http_url(badge_id):
             urls.append(badge_id)
-        allowed = issuer_origin is not None and all(_origin(u) == issuer_origin for u in urls)
-        rule = f"same origin as the issuer ({issuer_origin})"
+        allowed = all(_authority(u) == issuer_authority for u in urls)
+        rule = f"same host and port as the issuer ({issuer_authority})"
     if allowed:
         return make_check(
             "origin",
@@ -106,6 +123,7 @@ def origin_check(assertion_url: str, documents: BadgeDocuments) -> Check:
 
 
 def _match_check(imported: JsonObject, hosted: JsonObject) -> Check:
+    """HostedBadge verification judges the issuer's copy; a different local copy is a warning."""
     # A baked URL carries nothing to compare: the issuer's copy is the badge.
     compared = [key for key in _COMPARED if key in imported or key in hosted]
     if set(imported) <= {"id"}:
@@ -114,7 +132,16 @@ def _match_check(imported: JsonObject, hosted: JsonObject) -> Check:
         key for key in compared if _canonical(imported.get(key)) != _canonical(hosted.get(key))
     ]
     if changed:
-        return _mismatch("changed: " + ", ".join(changed))
+        return make_check(
+            "hosted_match",
+            CheckStatus.WARNING,
+            "The issuer now publishes this badge differently from your copy; "
+            "the issuer's copy is the one checked.",
+            "Wystawca publikuje teraz tę odznakę inaczej niż w Twojej kopii; "
+            "sprawdzono kopię wystawcy.",
+            required=False,
+            detail="differs: " + ", ".join(changed),
+        )
     return make_check(
         "hosted_match",
         CheckStatus.PASSED,
@@ -129,11 +156,22 @@ def _canonical(value: JsonValue) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
-def _origin(value: JsonValue) -> str | None:
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _authority(value: JsonValue) -> str | None:
+    """``host[:port]`` of an http(s) URL, lower-cased, without a scheme's default port."""
     if not isinstance(value, str) or not is_http_url(value):
         return None
     parts = urlsplit(value)
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    if port is None or port == _DEFAULT_PORTS[parts.scheme.lower()]:
+        return host
+    return f"{host}:{port}"
 
 
 def _no_address() -> Check:

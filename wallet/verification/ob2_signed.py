@@ -15,6 +15,7 @@ from wallet.verification.jose import OB2_ALGORITHMS, algorithm_of, split_compact
 from wallet.verification.ob2_documents import (
     BadgeDocuments,
     Unavailable,
+    document_warnings,
     fetch_document,
     load_badge_documents,
     revoked_check,
@@ -36,6 +37,7 @@ class SignedText:
     signing_input: bytes
     signature: bytes
     assertion: JsonObject
+    legacy: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,11 @@ def verify_signed(
         signed = split_signed(secured)
     except CredentialFormatError as error:
         return [_proof(CheckStatus.FAILED, error.message)], None
-    documents = load_badge_documents(signed.assertion, ctx)
+    documents = load_badge_documents(signed.assertion, ctx, legacy=signed.legacy)
     if isinstance(documents, Unavailable):
         codes = ("schema", "key_resolution", "proof", "revocation")
         return [unavailable_check(code, documents) for code in codes], signed.assertion
-    checks = [schema_check(signed.assertion, documents)]
+    checks = [schema_check(signed.assertion, documents), *document_warnings(documents)]
     checks += _key_checks(signed, documents, ctx)
     checks.append(_revocation_check(signed.assertion, documents.issuer, ctx))
     return checks, signed.assertion
@@ -72,9 +74,10 @@ def split_signed(text: str) -> SignedText:
     jws = split_compact(text)
     alg = algorithm_of(jws.header, OB2_ALGORITHMS)
     payload = parse_json_object(jws.payload)
-    if importing.legacy_version(payload) is not None:
+    legacy = importing.legacy_version(payload) is not None
+    if legacy:
         payload = importing.upgrade_legacy_assertion(payload)
-    return SignedText(alg, jws.signing_input, jws.signature, payload)
+    return SignedText(alg, jws.signing_input, jws.signature, payload, legacy)
 
 
 def signature_valid(signed: SignedText, key: PublicKey) -> bool:

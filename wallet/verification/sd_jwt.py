@@ -12,7 +12,6 @@ from wallet.fetching import Fetcher
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json, parse_json_object
 from wallet.verification.context import VerificationContext
 from wallet.verification.dids import KeyResolutionError
-from wallet.verification.jades import trust_check
 from wallet.verification.jose import (
     MAX_KEY_DOCUMENT_BYTES,
     CompactJws,
@@ -30,6 +29,7 @@ from wallet.verification.jose import (
 )
 from wallet.verification.multibase import decode_base64url, encode_base64url
 from wallet.verification.report import Check, CheckStatus, make_check
+from wallet.verification.seal_trust import trust_check
 
 ClaimPath = tuple[str | int, ...]
 

@@ -21,6 +21,7 @@ from wallet.verification.report import Check, CheckStatus, Message, Report
 from wallet.verification.sd_jwt import verify_sd_jwt_vc
 from wallet.verification.status import ListCredential, check_status
 from wallet.verification.vc_jwt import decode_vc_jwt, verify_vc_jwt
+from wallet.verification.xades import verify_xades
 
 VC_CONTEXTS = ("https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2")
 
@@ -43,13 +44,7 @@ def verify_envelope(envelope: Envelope, ctx: VerificationContext) -> Verificatio
 
 
 def _ob2(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader) -> list[Check]:
-    checks = verify_ob2(envelope, ctx)
-    assertion = envelope.payload
-    if envelope.format is CredentialFormat.OB2_HOSTED:
-        # A baked URL's payload is only {"id": url}: judge the dates of the copy fetched.
-        assertion = _recorded(ctx, envelope.payload.get("id")) or assertion
-    dates = check_validity_period(None, assertion.get("expires"), ctx.at, until_field="expires")
-    return checks + [check for check in dates if check.code == "expiry"]
+    return verify_ob2(envelope, ctx)
 
 
 def _data_integrity(
@@ -110,6 +105,13 @@ def _elm_jades(envelope: Envelope, ctx: VerificationContext, loader: ContextLoad
         schema_check(credential),
         *verify_jades(sealed, ctx),
         *_credential_checks(credential, ctx, loader),
+    ]
+
+
+def _elm_xml(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader) -> list[Check]:
+    return [
+        *verify_xades(envelope.raw, ctx),
+        *_credential_checks(envelope.payload, ctx, loader),
     ]
 
 
@@ -199,15 +201,6 @@ def _epoch(value: JsonValue) -> str | None:
     return datetime.fromtimestamp(value, UTC).isoformat()
 
 
-def _recorded(ctx: VerificationContext, url: JsonValue) -> JsonObject | None:
-    recorder = ctx.fetcher
-    if not isinstance(url, str) or not isinstance(recorder, RecordingFetcher):
-        return None
-    if url not in recorder.responses:
-        return None
-    return _as_json(recorder.responses[url].body)
-
-
 def _json_documents(recorder: RecordingFetcher) -> dict[str, JsonObject]:
     documents = {}
     for url, fetched in recorder.responses.items():
@@ -233,6 +226,7 @@ _VERIFIERS: dict[CredentialFormat, _Verifier] = {
     CredentialFormat.CLR2: _clr,
     CredentialFormat.ELM_JSONLD: _elm_jsonld,
     CredentialFormat.ELM_JADES: _elm_jades,
+    CredentialFormat.ELM_XML: _elm_xml,
     CredentialFormat.SD_JWT_VC: _sd_jwt,
     CredentialFormat.PDF_DOCUMENT: _pdf,
 }
