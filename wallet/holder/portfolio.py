@@ -18,6 +18,7 @@ from wallet.models import (
     Credential,
     CredentialTag,
     Notice,
+    PathwayDecision,
     Tag,
 )
 from wallet.records import LocalizedText, SkillFramework, skills_from_json
@@ -156,7 +157,7 @@ def delete_credential(session: Session, user_id: int, credential_id: int) -> int
     """
     credential = get_credential(session, user_id, credential_id)
     # Foreign keys cascade too; deleting explicitly keeps the session's identity map honest.
-    for model in (CredentialTag, CollectionItem, Notice):
+    for model in (CredentialTag, CollectionItem, Notice, PathwayDecision):
         session.execute(delete(model).where(model.credential_id == credential.id))
     session.delete(credential)
     session.flush()

@@ -4,6 +4,7 @@ from wallet.models.accounts import HolderIdentifier, IdentifierKind, User
 from wallet.models.base import Base
 from wallet.models.credentials import Credential, VerificationRun
 from wallet.models.imports import ImportItem, ImportJob, ItemOutcome, JobState
+from wallet.models.pathways import HolderPathway, MatchDecision, PathwayDecision
 from wallet.models.portfolio import (
     Collection,
     CollectionItem,
@@ -20,13 +21,16 @@ __all__ = [
     "Credential",
     "CredentialTag",
     "HolderIdentifier",
+    "HolderPathway",
     "IdentifierKind",
     "ImportItem",
     "ImportJob",
     "ItemOutcome",
     "JobState",
+    "MatchDecision",
     "Notice",
     "NoticeKind",
+    "PathwayDecision",
     "Tag",
     "User",
     "VerificationRun",
