@@ -130,9 +130,7 @@ def test_create_demo_follows_a_real_data_analyst_pathway(
 ) -> None:
     assert not [c for c in portfolio if c.title.startswith("Ścieżka")]
     [user] = db_session.scalars(select(User))
-    summaries = {
-        s.title.get("pl"): s for s in pathways.pathway_summaries(db_session, user.id, AT)
-    }
+    summaries = {s.title.get("pl"): s for s in pathways.pathway_summaries(db_session, user.id, AT)}
     analyst = next(s for title, s in summaries.items() if title and "Analityk danych" in title)
     # SQL (ESCO), Python at EQF 6 and DigComp 4.1 level 4 count; data quality is missing
     assert (analyst.requirements_met, analyst.requirements_total) == (3, 5)

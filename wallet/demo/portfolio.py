@@ -284,9 +284,9 @@ def _object(value: JsonValue) -> JsonObject:
 def data_analyst_clr(issuers: DemoIssuers, email: str, at: dt.datetime) -> bytes:
     """A CLR 2.0 (eddsa-rdfc-2022) transcript with two nested, separately signed OB 3.0 modules.
 
-It is a record of what was completed, not a pathway: the demo holder's progress toward the data
-analyst qualification is a real pathway (``DEMO_PATHWAYS``) computed from every credential.
-"""
+    It is a record of what was completed, not a pathway: the demo holder's progress toward the data
+    analyst qualification is a real pathway (``DEMO_PATHWAYS``) computed from every credential.
+    """
     path = f"{UNIVERSITY}/osiagniecia/analityk-danych"
     parts = [
         _module(issuers, email, at, "python-dane", "Python w analizie danych", 3.0, days_ago=300),
