@@ -178,7 +178,8 @@ def _skill_matches(matcher: Matcher, skill: Skill) -> bool:
 
 
 def _best_skill(matcher: Matcher, skills: list[Skill]) -> _Found:
-    described = skills[0].label.get("en") or skills[0].uri
+    # An address match names the address; a competence code match names the aligned concept.
+    described = _shown(matcher, skills[0])
     if matcher.min_level is None:
         return matcher, described, None
     levels = [(_int(s.level), s) for s in skills]
@@ -186,8 +187,17 @@ def _best_skill(matcher: Matcher, skills: list[Skill]) -> _Found:
     if not known:
         return matcher, described, Problem.LEVEL_UNKNOWN
     level, best = max(known, key=lambda pair: pair[0])
-    shown = best.label.get("en") or best.uri
-    return matcher, shown, None if level >= matcher.min_level else Problem.LEVEL_TOO_LOW
+    return (
+        matcher,
+        _shown(matcher, best),
+        None if level >= matcher.min_level else Problem.LEVEL_TOO_LOW,
+    )
+
+
+def _shown(matcher: Matcher, skill: Skill) -> str:
+    if matcher.kind is Kind.ALIGNMENT_URI:
+        return matcher.value
+    return skill.label.get("en") or skill.uri
 
 
 def _level_match(matcher: Matcher, record: CredentialRecord) -> _Found | None:
