@@ -6,7 +6,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from wallet.pathways.matching import Holding, Match, NearMiss, credits_of, examine
+from wallet.pathways.matching import (
+    Holding,
+    Match,
+    NearMiss,
+    PortfolioIndex,
+    credits_of,
+    examine,
+)
 from wallet.pathways.model import Group, GroupKind, Leaf, Node, Pathway
 from wallet.records import LocalizedText
 
@@ -94,20 +101,29 @@ def evaluate(
     holdings: Sequence[Holding],
     at: datetime,
     decisions: Decisions = Decisions(),
+    *,
+    index: PortfolioIndex | None = None,
 ) -> PathwayProgress:
-    """Readiness toward ``pathway`` from ``holdings`` at ``at``."""
-    state = _Evaluation(pathway, tuple(holdings), at, decisions)
+    """Readiness toward ``pathway`` from ``holdings`` at ``at``.
+
+    ``index`` (of the same ``holdings``) may be shared between pathways; it only narrows which
+    credentials each requirement examines.
+    """
+    index = index if index is not None else PortfolioIndex.of(holdings)
+    state = _Evaluation(pathway, index, at, decisions)
     root = state.node(pathway.root)
     return PathwayProgress(pathway, at, root, _credit_summary(pathway, root))
 
 
 class _Evaluation:
     def __init__(
-        self, pathway: Pathway, holdings: tuple[Holding, ...], at: datetime, decisions: Decisions
+        self, pathway: Pathway, index: PortfolioIndex, at: datetime, decisions: Decisions
     ) -> None:
         self.pathway = pathway
-        self.holdings = holdings
-        self.by_id = {h.credential_id: h for h in holdings}
+        self.index = index
+        self.chosen: dict[str, set[int]] = {}
+        for leaf_id, credential_id in decisions.confirmed:
+            self.chosen.setdefault(leaf_id, set()).add(credential_id)
         self.at = at
         self.decisions = decisions
         self.counted_by_leaf: dict[str, tuple[Match, ...]] = {}
@@ -119,7 +135,8 @@ class _Evaluation:
         matches: list[Match] = []
         suggestions: list[Match] = []
         misses: list[NearMiss] = []
-        for holding in self.holdings:
+        for position in self.index.candidates(leaf, self.chosen.get(leaf.id, ())):
+            holding = self.index.holdings[position]
             pair = (leaf.id, holding.credential_id)
             found = examine(
                 leaf,
@@ -127,6 +144,7 @@ class _Evaluation:
                 self.at,
                 confirmed=pair in self.decisions.confirmed,
                 rejected=pair in self.decisions.rejected,
+                words=self.index.words[position],
             )
             if found.match:
                 matches.append(found.match)
@@ -178,7 +196,7 @@ class _Evaluation:
         for node in (n for child in children for n in child.walk() if n.is_leaf):
             leaf = leaves[node.node_id]
             for match in node.matches:
-                record = self.by_id[match.credential_id].record
+                record = self.index.holdings[self.index.by_credential[match.credential_id]].record
                 amount = credits_of(record, self.pathway.credits, leaf.credits)
                 # Each credential counts once: the largest amount any leaf gives it.
                 credits[match.credential_id] = max(credits.get(match.credential_id, 0.0), amount)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +28,96 @@ class Holding:
     record: CredentialRecord
     standing: Standing
     source: str = ""
+
+
+_CODE = re.compile(r"(?<![\d.])\d+(?:\.\d+)*(?!\d)")
+
+
+@dataclass(frozen=True)
+class PortfolioIndex:
+    """Holdings by what leaves look up, so a leaf examines only credentials that may match.
+
+    It narrows, never decides: every candidate is still examined in full by ``examine``.
+    """
+
+    holdings: tuple[Holding, ...]
+    by_key: dict[tuple[str, str], tuple[int, ...]]
+    by_word: dict[str, frozenset[int]]
+    with_level: tuple[int, ...]
+    words: tuple[frozenset[str], ...]
+    by_credential: dict[int, int]
+
+    @classmethod
+    def of(cls, holdings: Sequence[Holding]) -> PortfolioIndex:
+        """Index ``holdings`` (positions follow their order)."""
+        keys: dict[tuple[str, str], list[int]] = {}
+        words: dict[str, set[int]] = {}
+        levelled = []
+        texts = []
+        for position, holding in enumerate(holdings):
+            for key in _keys_of(holding.record):
+                found = keys.setdefault(key, [])
+                if not found or found[-1] != position:
+                    found.append(position)
+            have = frozenset(_record_words(holding.record))
+            texts.append(have)
+            for word in have:
+                words.setdefault(word, set()).add(position)
+            if holding.record.level.eqf is not None:
+                levelled.append(position)
+        return cls(
+            tuple(holdings),
+            {key: tuple(found) for key, found in keys.items()},
+            {word: frozenset(found) for word, found in words.items()},
+            tuple(levelled),
+            tuple(texts),
+            {h.credential_id: position for position, h in enumerate(holdings)},
+        )
+
+    def candidates(self, leaf: Leaf, chosen: Iterable[int]) -> list[int]:
+        """Positions of the holdings that may match ``leaf``; ``chosen`` are the holder's picks."""
+        positions: set[int] = set()
+        for matcher in leaf.matchers:
+            positions.update(self._lookup(matcher))
+        if any(m.kind in (Kind.LO_TEXT, Kind.MANUAL) for m in leaf.matchers):
+            positions.update(self.by_credential[c] for c in chosen if c in self.by_credential)
+        return sorted(positions)
+
+    def _lookup(self, matcher: Matcher) -> Iterable[int]:
+        value = matcher.value
+        if matcher.kind is Kind.LEVEL:
+            return self.with_level
+        if matcher.kind is Kind.LO_TEXT:
+            wanted = _phrase_words(value)
+            if not wanted:
+                return ()
+            sets = [self.by_word.get(w, frozenset()) for w in wanted]
+            return frozenset.intersection(*sets)
+        if matcher.kind is Kind.COMPETENCE:
+            key = f"{(matcher.framework or '').lower()}:{value}"
+            return self.by_key.get(("code", key), ())
+        if matcher.kind is Kind.TAG:
+            return self.by_key.get(("tag", value.casefold()), ())
+        kind = {Kind.ACHIEVEMENT_ID: "achievement", Kind.ISSUER: "issuer"}.get(matcher.kind, "uri")
+        return self.by_key.get((kind, value), ()) if matcher.kind is not Kind.MANUAL else ()
+
+
+def _keys_of(record: CredentialRecord) -> Iterator[tuple[str, str]]:
+    keys = record.match_keys
+    for value in (*keys.achievement_ids, *keys.related_ids):
+        yield "achievement", value
+    for value in _issuers(record):
+        yield "issuer", value
+    for tag in (*record.tags, *keys.tags):
+        yield "tag", tag.casefold()
+    yield from (("uri", uri) for uri in keys.alignment_uris)
+    for skill in _skills(record):
+        yield "uri", skill.uri
+        for _, text in skill.label.entries:
+            for code in _CODE.findall(text):
+                parts = code.split(".")
+                for end in range(1, len(parts) + 1):
+                    yield "code", f"{skill.framework.value}:{'.'.join(parts[:end])}"
 
 
 class Problem(enum.Enum):
@@ -73,13 +165,23 @@ class LeafFinding:
 
 
 def examine(
-    leaf: Leaf, holding: Holding, at: datetime, *, confirmed: bool, rejected: bool
+    leaf: Leaf,
+    holding: Holding,
+    at: datetime,
+    *,
+    confirmed: bool,
+    rejected: bool,
+    words: frozenset[str] | None = None,
 ) -> LeafFinding:
-    """What ``holding`` is for ``leaf`` at ``at``, given the holder's decision on the pair."""
+    """What ``holding`` is for ``leaf`` at ``at``, given the holder's decision on the pair.
+
+    ``words`` are the credential's words when already worked out (``PortfolioIndex``).
+    """
     found = _automatic(leaf.matchers, holding.record)
     by_holder = False
     if found is None and not rejected:
-        found = _holder_basis(leaf.matchers, holding.record, confirmed)
+        have = words if words is not None else frozenset(_record_words(holding.record))
+        found = _holder_basis(leaf.matchers, have, confirmed)
         by_holder = found is not None
     if found is None:
         return LeafFinding()
@@ -114,10 +216,10 @@ def _automatic(matchers: tuple[Matcher, ...], record: CredentialRecord) -> _Foun
 
 
 def _holder_basis(
-    matchers: tuple[Matcher, ...], record: CredentialRecord, confirmed: bool
+    matchers: tuple[Matcher, ...], words: frozenset[str], confirmed: bool
 ) -> _Found | None:
     for matcher in matchers:
-        if matcher.kind is Kind.LO_TEXT and _text_matches(matcher.value, record):
+        if matcher.kind is Kind.LO_TEXT and _text_matches(matcher.value, words):
             return matcher, matcher.value, None
     if confirmed and any(m.kind in (Kind.MANUAL, Kind.LO_TEXT) for m in matchers):
         chosen = next(m for m in matchers if m.kind in (Kind.MANUAL, Kind.LO_TEXT))
@@ -132,10 +234,7 @@ def _match_one(matcher: Matcher, record: CredentialRecord) -> _Found | None:
         hit = value in keys.achievement_ids or value in keys.related_ids
         return (matcher, value, None) if hit else None
     if matcher.kind is Kind.ISSUER:
-        issuers = {*keys.issuer_ids, *(o.id for o in record.awarding_bodies if o.id)}
-        if record.signer is not None and record.signer.id:
-            issuers.add(record.signer.id)
-        return (matcher, value, None) if value in issuers else None
+        return (matcher, value, None) if value in _issuers(record) else None
     if matcher.kind is Kind.TAG:
         wanted = value.casefold()
         tag = next((t for t in (*record.tags, *keys.tags) if t.casefold() == wanted), None)
@@ -156,6 +255,13 @@ def _match_one(matcher: Matcher, record: CredentialRecord) -> _Found | None:
     if not skills:
         return None
     return _best_skill(matcher, skills)
+
+
+def _issuers(record: CredentialRecord) -> set[str]:
+    issuers = {*record.match_keys.issuer_ids, *(o.id for o in record.awarding_bodies if o.id)}
+    if record.signer is not None and record.signer.id:
+        issuers.add(record.signer.id)
+    return issuers
 
 
 def _skills(record: CredentialRecord) -> list[Skill]:
@@ -209,17 +315,24 @@ def _level_match(matcher: Matcher, record: CredentialRecord) -> _Found | None:
     return matcher, shown, None if level >= wanted else Problem.LEVEL_TOO_LOW
 
 
-def _text_matches(phrase: str, record: CredentialRecord) -> bool:
-    wanted = {w for w in _words(phrase) if len(w) > 2}
-    if not wanted:
-        return False
+def _text_matches(phrase: str, words: frozenset[str]) -> bool:
+    wanted = _phrase_words(phrase)
+    return bool(wanted) and wanted <= words
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase_words(phrase: str) -> frozenset[str]:
+    return frozenset(w for w in _words(phrase) if len(w) > 2)
+
+
+def _record_words(record: CredentialRecord) -> set[str]:
     texts: list[LocalizedText] = [record.title, record.description, record.criteria.narrative]
     texts.extend(outcome.text for outcome in record.learning_outcomes)
     have: set[str] = set()
     for text in texts:
         for _, value in text.entries:
             have.update(_words(value))
-    return wanted <= have
+    return have
 
 
 def _words(text: str) -> list[str]:
