@@ -131,3 +131,78 @@ def test_maximum_matching_equals_brute_force(options: dict[int, list[int]]) -> N
     assert len(set(found.values())) == len(found)
     assert all(found[r] in options[r] for r in found)
     assert len(found) == _brute_force(options)
+
+
+MATCHERS = st.sampled_from(
+    [
+        {"type": "tag", "value": "A"},
+        {"type": "lo_text", "value": "dane analiza"},
+        {"type": "lo_text", "value": "Jakość"},
+        {"type": "competence", "framework": "digcomp", "value": "4.1"},
+        {"type": "competence", "framework": "digcomp", "value": "4", "min_level": 3},
+        {"type": "level", "min_level": 5},
+        {"type": "achievement_id", "value": "urn:b"},
+        {"type": "alignment_uri", "value": "http://data.europa.eu/esco/skill/1"},
+        {"type": "manual"},
+    ]
+)
+
+
+@st.composite
+def mixed_holdings(draw: st.DrawFn) -> list[Holding]:
+    from tests.pathways.builders import holding as make
+    from wallet.records import LocalizedText, Skill, SkillFramework
+
+    found = []
+    for i in range(draw(st.integers(0, 6))):
+        code = draw(st.sampled_from(["4.1", "4.12", "4.1.2", "3.1", "14.1"]))
+        level = draw(st.sampled_from(["2", "4", None]))
+        skill = Skill(
+            "http://data.europa.eu/snb/dcf/x",
+            LocalizedText.of({"pl": f"DigComp {code} kompetencja"}),
+            SkillFramework.DIGCOMP,
+            level,
+        )
+        found.append(
+            make(
+                i,
+                draw(STANDINGS),
+                title=draw(st.sampled_from(["Dane", "Analiza danych", "JAKOŚĆ dane analiza", "x"])),
+                tags=tuple(draw(st.lists(st.sampled_from(["a", "A", "b"]), max_size=2))),
+                skills=(skill,),
+                uris=tuple(
+                    draw(st.lists(st.just("http://data.europa.eu/esco/skill/1"), max_size=1))
+                ),
+                achievement=draw(st.sampled_from(["urn:a", "urn:b", None])),
+                eqf=draw(st.sampled_from([None, 4, 6])),
+            )
+        )
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(MATCHERS, min_size=1, max_size=3), min_size=1, max_size=4),
+    mixed_holdings(),
+    st.data(),
+)
+def test_index_narrowing_never_changes_the_result(
+    leaves: list[list[dict[str, Any]]], base: list[Holding], data: st.DataObject
+) -> None:
+    from wallet.pathways.evaluate import Decisions
+    from wallet.pathways.matching import PortfolioIndex
+
+    tree = group("root", "all_of", *(leaf(f"x{i}", *m) for i, m in enumerate(leaves)))
+    p = pathway(tree)
+    ids = [h.credential_id for h in base]
+    pairs = {(f"x{i}", c) for i in range(len(leaves)) for c in ids}
+    confirmed = frozenset(data.draw(st.sets(st.sampled_from(sorted(pairs)))) if pairs else set())
+    decisions = Decisions(confirmed=confirmed)
+
+    class Everything(PortfolioIndex):
+        def candidates(self, leaf: Any, chosen: Any) -> list[int]:
+            return list(range(len(self.holdings)))
+
+    full = PortfolioIndex.of(base)
+    everything = Everything(*(getattr(full, f) for f in full.__dataclass_fields__))
+    assert evaluate(p, base, AT, decisions) == evaluate(p, base, AT, decisions, index=everything)
