@@ -18,7 +18,7 @@ from wallet.config import Settings
 from wallet.db import Database
 from wallet.envelope import CredentialFormat
 from wallet.fetching import OfflineFetcher
-from wallet.holder import monitoring
+from wallet.holder import monitoring, pathways
 from wallet.mail import create_mailer
 from wallet.models import Credential, Notice, NoticeKind, User
 from wallet.records import SkillFramework, record_from_json
@@ -123,3 +123,18 @@ def test_demo_command_prints_the_login_and_is_idempotent(tmp_path: Path) -> None
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert demo.DEMO_EMAIL in first.output and demo.DEMO_PASSWORD in first.output
     assert "9 credentials" in first.output and "already exists" in second.output
+
+
+def test_create_demo_follows_a_real_data_analyst_pathway(
+    db_session: Session, portfolio: list[Credential]
+) -> None:
+    assert not [c for c in portfolio if c.title.startswith("Ścieżka")]
+    [user] = db_session.scalars(select(User))
+    summaries = {s.title.get("pl"): s for s in pathways.pathway_summaries(db_session, user.id, AT)}
+    analyst = next(s for title, s in summaries.items() if title and "Analityk danych" in title)
+    # SQL (ESCO), Python at EQF 6 and DigComp 4.1 level 4 count; data quality is missing
+    assert (analyst.requirements_met, analyst.requirements_total) == (3, 5)
+    assert analyst.suggestions >= 1  # "Wizualizacja danych" waits for the holder
+    assert not analyst.satisfied
+    digcomp = next(s for title, s in summaries.items() if title and "DigComp" in title)
+    assert digcomp.requirements_met >= 2  # 3.1 and 4.1 at level 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,6 +166,67 @@ def _with_services(action: Callable[[Services], T]) -> T:
         database.engine.dispose()
 
 
+@click.group(name="pathways", help="Check progress toward skill pathways.")
+def pathways_group() -> None:
+    """Pathway commands."""
+
+
+@pathways_group.command(
+    "check", help="Verify credential files and print readiness toward a pathway document."
+)
+@click.argument("pathway_file", type=click.Path(dir_okay=False, path_type=Path), metavar="PATHWAY")
+@click.argument("sources", nargs=-1, metavar="CREDENTIAL...")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@click.option(
+    "--at", "at_text", metavar="DATETIME", help="Judge dates as of this ISO 8601 instant."
+)
+@click.option(
+    "--documents",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A JSON map of URL → local file, consulted before the network.",
+)
+@click.option("--offline", is_flag=True, help="Fetch nothing outside the document map.")
+@click.option("--recipient", "recipients", multiple=True, help="An identifier of the holder.")
+@click.option("--language", type=click.Choice(["en", "pl"]), default="en", show_default=True)
+def pathways_check(
+    pathway_file: Path,
+    sources: tuple[str, ...],
+    as_json: bool,
+    at_text: str | None,
+    documents: Path | None,
+    offline: bool,
+    recipients: tuple[str, ...],
+    language: str,
+) -> None:
+    from wallet import verify_command as service
+    from wallet.errors import FetchError, PathwayFormatError, ValidationError
+    from wallet.pathways import check
+    from wallet.pathways.foreign import read_any_pathway
+    from wallet.verification.context import VerificationContext
+
+    try:
+        pathway = read_any_pathway(pathway_file.read_bytes())
+    except OSError as error:
+        click.echo(f"cannot read {pathway_file}: {error.strerror}", err=True)
+        raise SystemExit(2) from None
+    except PathwayFormatError as error:
+        click.echo(f"{pathway_file}: {error.message}", err=True)
+        raise SystemExit(2) from None
+    try:
+        at = service.parse_instant(at_text) if at_text else datetime.now(UTC)
+        fetcher = service.make_fetcher(documents, offline=offline)
+    except (ValidationError, FetchError) as error:
+        raise click.UsageError(error.message) from None
+    ctx = VerificationContext(fetcher=fetcher, at=at, recipients=frozenset(recipients))
+    results = [(r.source, r.record, r.report) for r in service.verify_sources(sources, ctx)]
+    found = check.check_pathway(pathway, results, at)
+    if as_json:
+        click.echo(json.dumps(check.progress_to_json(found, language), ensure_ascii=False))
+    else:
+        click.echo(check.progress_to_text(found, language))
+    raise SystemExit(0 if found.progress.satisfied else 1)
+
+
 @click.command("reverify", help="Re-check credentials whose status can change; notify holders.")
 @click.option("--user", "user_email", metavar="EMAIL", help="Only this account's credentials.")
 @click.option(
@@ -227,5 +289,6 @@ for _command in (
     reverify_command,
     demo_command,
     search_group,
+    pathways_group,
 ):
     main.add_command(_command)

@@ -66,3 +66,10 @@ class CredentialFormatError(ValidationError):
 def N_(message: str) -> str:
     """Mark ``message`` for the translation catalogue; the route layer translates it."""
     return message
+
+
+class PathwayFormatError(ValidationError):
+    """A pathway document cannot be read: the message names the field that is wrong."""
+
+    code = "pathway_format"
+    http_status = 422

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -12,13 +13,20 @@ from sqlalchemy.orm import Session
 from tests.conftest import TEST_PASSWORD
 from tests.support.portfolio import victim_portfolio
 from tests.support.web import FormClient
-from wallet.holder import import_jobs
+from wallet.holder import import_jobs, pathways
 from wallet.holder.import_jobs import UploadPart
 from wallet.identifiers import add_identifier, confirmation_token
-from wallet.models import Base, IdentifierKind, Notice, NoticeKind, User
+from wallet.models import Base, IdentifierKind, MatchDecision, Notice, NoticeKind, User
 
 # Endpoints that are public by design, or that only act on the caller's own session.
-PUBLIC_OR_SELF = {"static", "auth.login", "auth.register", "auth.logout", "main.set_language"}
+PUBLIC_OR_SELF = {
+    "static",
+    "auth.login",
+    "auth.register",
+    "auth.logout",
+    "main.set_language",
+    "pathways.schema",
+}
 SECRET_VALUE = "victim-secret@example.org"
 
 
@@ -55,8 +63,32 @@ def victim_arguments(app: Flask, session: Session, victim: User) -> dict[str, st
         "notice_id": str(notice.id),
         "job_id": str(victim_job(session, victim)),
         "companion_id": owned["credential_id"],
+        "pathway_id": str(victim_pathway(session, victim, int(owned["credential_id"]))),
+        "key": "digcomp-2.2",
         **owned,
     }
+
+
+def victim_pathway(session: Session, victim: User, credential_id: int) -> int:
+    """A pathway of the victim's own named by the secret, with a confirmed match."""
+    document = {
+        "format": "plecak-pathway/1",
+        "id": "victim-pathway",
+        "version": "1",
+        "title": {"pl": SECRET_VALUE},
+        "root": {
+            "id": "root",
+            "type": "all_of",
+            "label": {"pl": SECRET_VALUE},
+            "children": [
+                {"id": "m", "type": "leaf", "label": {"pl": "m"}, "match": [{"type": "manual"}]}
+            ],
+        },
+    }
+    stored = pathways.import_pathway(session, victim.id, json.dumps(document).encode())
+    pathways.decide(session, victim.id, stored.id, "m", credential_id, MatchDecision.CONFIRMED)
+    session.commit()
+    return stored.id
 
 
 def victim_job(session: Session, victim: User) -> int:

@@ -28,6 +28,7 @@ from wallet.demo.portfolio import (
     sql_jwt,
 )
 from wallet.fetching import OfflineFetcher
+from wallet.holder import pathways
 from wallet.holder.credentials import ImportResult, import_bytes
 from wallet.models import HolderIdentifier, IdentifierKind, User
 from wallet.verification.context import VerificationContext
@@ -48,6 +49,8 @@ PORTFOLIO: tuple[tuple[str, Builder], ...] = (
     # Its key is published by URL only, so offline it is stored as "unverifiable".
     ("demo/wolontariusz-cyfrowy.png", signed_badge_png),
 )
+# Pathways the demo holder follows: readiness toward them is computed from the portfolio.
+DEMO_PATHWAYS = ("zsk-analityk-danych", "digcomp-2.2")
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ def create_demo(session: Session, at: dt.datetime) -> DemoAccount:
     results: list[ImportResult] = []
     for source, build in PORTFOLIO:
         results.extend(import_bytes(session, user.id, build(issuers, DEMO_EMAIL, at), source, ctx))
+    for key in DEMO_PATHWAYS:
+        pathways.add_template(session, user.id, key)
     return DemoAccount(DEMO_EMAIL, DEMO_PASSWORD, created=True, results=tuple(results))
 
 

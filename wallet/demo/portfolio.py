@@ -282,7 +282,11 @@ def _object(value: JsonValue) -> JsonObject:
 
 
 def data_analyst_clr(issuers: DemoIssuers, email: str, at: dt.datetime) -> bytes:
-    """A CLR 2.0 (eddsa-rdfc-2022) with two nested, separately signed OB 3.0 credentials."""
+    """A CLR 2.0 (eddsa-rdfc-2022) transcript with two nested, separately signed OB 3.0 modules.
+
+    It is a record of what was completed, not a pathway: the demo holder's progress toward the data
+    analyst qualification is a real pathway (``DEMO_PATHWAYS``) computed from every credential.
+    """
     path = f"{UNIVERSITY}/osiagniecia/analityk-danych"
     parts = [
         _module(issuers, email, at, "python-dane", "Python w analizie danych", 3.0, days_ago=300),
@@ -301,9 +305,10 @@ def data_analyst_clr(issuers: DemoIssuers, email: str, at: dt.datetime) -> bytes
         "@context": CLR_CONTEXT,
         "id": f"{UNIVERSITY}/clr/{_uuid('clr-analityk')}",
         "type": ["VerifiableCredential", "ClrCredential"],
-        "name": "Ścieżka: Analityk danych (Data analyst pathway)",
+        "name": "Wykaz modułów: analiza danych (Transcript: data analysis modules)",
         "description": (
-            "Dwa moduły studiów podyplomowych składające się na ścieżkę analityka danych."
+            "Dwa zaliczone moduły studiów podyplomowych z analizy danych. "
+            "EN: Two completed postgraduate modules in data analysis."
         ),
         "issuer": _university(issuers),
         "validFrom": stamp(at - dt.timedelta(days=100)),
@@ -315,7 +320,7 @@ def data_analyst_clr(issuers: DemoIssuers, email: str, at: dt.datetime) -> bytes
                     "id": path,
                     "type": ["Achievement"],
                     "achievementType": "LearningProgram",
-                    "name": "Analityk danych",
+                    "name": "Moduły: analiza danych",
                     "criteria": {"narrative": "Zaliczenie obu modułów (5 ECTS)."},
                 }
             ],

@@ -9,7 +9,7 @@ from wallet.records import LearningOutcome, NqfLevel, Skill, SkillFramework, Sup
 ECTS_CONCEPT = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
 EQF_PREFIX = "http://data.europa.eu/snb/eqf/"
 _CTDL_TYPES = {"ceasn:competency", "ceterms:credential", "ctdl"}
-_LEVEL = re.compile(r"\blevel\s*(\d{1,2})\b", re.IGNORECASE)
+_LEVEL = re.compile(r"\b(?:level|poziom)\s*(\d{1,2})\b", re.IGNORECASE)
 _PRK_NAMES = ("prk", "polska rama kwalifikacji", "polish qualifications framework")
 
 

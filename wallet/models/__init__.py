@@ -4,6 +4,7 @@ from wallet.models.accounts import HolderIdentifier, IdentifierKind, User
 from wallet.models.base import Base
 from wallet.models.credentials import Credential, DocumentLink, VerificationRun
 from wallet.models.imports import ImportItem, ImportJob, ItemOutcome, JobState
+from wallet.models.pathways import HolderPathway, MatchDecision, PathwayDecision
 from wallet.models.portfolio import (
     Collection,
     CollectionItem,
@@ -21,13 +22,16 @@ __all__ = [
     "CredentialTag",
     "DocumentLink",
     "HolderIdentifier",
+    "HolderPathway",
     "IdentifierKind",
     "ImportItem",
     "ImportJob",
     "ItemOutcome",
     "JobState",
+    "MatchDecision",
     "Notice",
     "NoticeKind",
+    "PathwayDecision",
     "Tag",
     "User",
     "VerificationRun",

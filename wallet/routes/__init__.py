@@ -15,6 +15,7 @@ from wallet.routes import (
     main,
     notices,
     organise,
+    pathways,
     search,
 )
 from wallet.routes.scope import close_request_session, load_user
@@ -25,7 +26,18 @@ def register_routes(app: Flask) -> None:
     """Register every blueprint, the error handlers and the per-request session."""
     # Before any rule is added: every ``<int:…>`` in the app is a bounded row id.
     app.url_map.converters["int"] = IdConverter
-    blueprints = (main, auth, account, notices, credentials, documents, organise, imports, search)
+    blueprints = (
+        main,
+        auth,
+        account,
+        notices,
+        credentials,
+        documents,
+        organise,
+        imports,
+        search,
+        pathways,
+    )
     for module in blueprints:
         app.register_blueprint(module.bp)
     errors.register_error_handlers(app)

@@ -18,6 +18,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -37,6 +38,13 @@ from wallet.routes.scope import db_session, services, settings, user
 from wallet.routes.urls import optional_id
 from wallet.services import REQUEST_FETCH_SECONDS
 
+STANDING_LABELS = {
+    "verified": _l("Verified"),
+    "expired": _l("Expired"),
+    "revoked": _l("Revoked"),
+    "failed": _l("Verification failed"),
+    "unverifiable": _l("Could not be verified"),
+}
 PAGE_SIZE = 48  # a screenful or two of cards; longer lists are paged
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
@@ -136,8 +144,13 @@ def index() -> ResponseReturnValue:
 @bp.get("/skills")
 @login_required
 def skills() -> ResponseReturnValue:
-    entries = portfolio.skills_overview(db_session(), user().id)
-    return render_template("credentials/skills.html", entries=entries, language=current_language())
+    entries = portfolio.skills_overview(db_session(), user().id, utcnow())
+    return render_template(
+        "credentials/skills.html",
+        entries=entries,
+        language=current_language(),
+        standing_labels=STANDING_LABELS,
+    )
 
 
 @bp.get("/<int:credential_id>")
