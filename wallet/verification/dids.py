@@ -23,6 +23,7 @@ __all__ = [
     "KeyResolutionError",
     "PublicKey",
     "ResolvedKey",
+    "listed_keys",
     "resolve_did_document",
     "resolve_verification_method",
 ]
@@ -207,6 +208,23 @@ def _find_method(document: JsonObject, did: str, fragment: str, purpose: str) ->
     if not isinstance(controller, str):
         raise KeyResolutionError(f"{method_id} names no controller")
     return ResolvedKey(id=method_id, controller=controller, public_key=_method_key(method))
+
+
+def listed_keys(
+    document: JsonObject, did: str, purpose: str = "assertionMethod"
+) -> list[PublicKey]:
+    """The usable public keys a DID document lists under ``purpose`` (unusable ones skipped)."""
+    declared = _declared_methods(document, did)
+    keys = []
+    for method_id, embedded in _relationship(document, did, purpose).items():
+        method = embedded or declared.get(method_id)
+        if method is None:
+            continue
+        try:
+            keys.append(_method_key(method))
+        except KeyResolutionError:
+            continue
+    return keys
 
 
 def _relationship(document: JsonObject, did: str, purpose: str) -> dict[str, JsonObject | None]:

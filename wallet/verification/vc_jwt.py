@@ -10,11 +10,11 @@ from wallet.fetching import Fetcher
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 from wallet.verification.context import VerificationContext
 from wallet.verification.dids import KeyResolutionError
+from wallet.verification.issuer_keys import issuer_binding_check
 from wallet.verification.jose import (
     MAX_KEY_DOCUMENT_BYTES,
     SigningKey,
     algorithm_of,
-    issuer_binding_check,
     key_from_jwk,
     key_from_jwks,
     key_resolution_failure,
