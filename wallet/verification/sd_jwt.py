@@ -294,7 +294,9 @@ def verify_sd_jwt(
     if key.certificates:
         checks.append(trust_check(key.certificates, ctx))
     checks.append(disclosed)
-    checks.append(key_binding_check(sd_jwt, claims, audience=audience, nonce=nonce))
+    # The holder key (cnf) is signed in the clear, so it is known even if a disclosure is bad.
+    holder_claims = claims if claims is not None else sd_jwt.claims
+    checks.append(key_binding_check(sd_jwt, holder_claims, audience=audience, nonce=nonce))
     return checks
 
 
