@@ -1,7 +1,8 @@
 """The conformance corpus: every manifest under tests/data/conformance, run through Plecak's engine.
 
 A manifest is ``{"vectors": [{"file", "source", "licence", "expected", "section", "at"?,
-"documents"?, "recipient"?}]}``. ``documents`` maps URLs to files beside the manifest; they are
+"documents"?, "recipient"?}]}``. ``documents`` maps URLs to files beside the manifest (or, as in a
+``wallet verify --documents`` map, to ``{"path"?, "status"?, "content_type"?}``); they are
 offered through the verifier's document loader (the ``--documents`` map of ``wallet verify``),
 and every other URL is out of reach, as for a verifier offline.
 """
