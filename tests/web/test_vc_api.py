@@ -95,6 +95,32 @@ def test_credentials_verify_enveloped_sd_jwt_vc_is_verified(
     assert {"proof", "disclosure", "key_binding"} <= set(response.get_json()["checks"])
 
 
+@pytest.mark.parametrize(
+    ("name", "status", "standing"),
+    [
+        ("ob3-d1-basic-jwk-header.jwt", 200, "verified"),
+        ("tampered-ob3-d1-name.jwt", 400, "failed"),
+    ],
+)
+def test_credentials_verify_enveloped_vc_jwt_gives_its_standing(
+    app: Flask, client: FlaskClient, name: str, status: int, standing: str
+) -> None:
+    # Open Badges 3.0 Appendix D.1 as JWT; its issuer profile publishes the header's key.
+    token = (RFC_VECTORS / name).read_text()
+    entries = {"https://example.com/issuers/876543": "example.com.issuer-profile.json"}
+    app.extensions["wallet"].fetcher = DocumentMapFetcher(
+        RFC_VECTORS / "manifest.json", entries=entries
+    )
+    enveloped = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": f"data:application/vc+jwt,{token}",
+        "type": "EnvelopedVerifiableCredential",
+    }
+    response = post(client, "/credentials/verify", {"verifiableCredential": enveloped})
+    assert response.status_code == status
+    assert response.get_json()["standing"] == standing
+
+
 def test_credentials_verify_unreachable_issuer_key_is_unverifiable_not_failed(
     app: Flask, client: FlaskClient
 ) -> None:
