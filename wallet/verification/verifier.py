@@ -116,6 +116,9 @@ def _elm_jades(envelope: Envelope, ctx: VerificationContext, loader: ContextLoad
 def _sd_jwt(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader) -> list[Check]:
     claims = envelope.payload
     checks = verify_sd_jwt(envelope.secured or "", ctx, web_scheme=ctx.web_scheme)
+    if "@context" in claims and "nbf" not in claims and "exp" not in claims:
+        # A W3C credential payload (RFC 9901 A.4) states its validity as credential dates.
+        return checks + check_credential_dates(claims, ctx.at)
     return checks + check_validity_period(
         _epoch(claims.get("nbf")),
         _epoch(claims.get("exp")),
