@@ -4,7 +4,8 @@ A manifest is ``{"vectors": [{"file", "source", "licence", "expected", "section"
 "documents"?, "recipient"?}]}``. ``documents`` maps URLs to files beside the manifest (or, as in a
 ``wallet verify --documents`` map, to ``{"path"?, "status"?, "content_type"?}``); they are
 offered through the verifier's document loader (the ``--documents`` map of ``wallet verify``),
-and every other URL is out of reach, as for a verifier offline.
+and every other URL is out of reach, as for a verifier offline. An optional ``trust_anchors``
+lists certificate files (PEM or DER) that seals may chain to.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 from wallet.fetching import DocumentMapFetcher, Fetcher, OfflineFetcher
 from wallet.verification.context import VerificationContext
 from wallet.verification.standing import Standing, standing_of
+from wallet.verification.trust import read_certificate
 from wallet.verify_command import parse_instant, verify_bytes
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "conformance"
@@ -132,7 +134,11 @@ def verification_context(vector: Vector) -> VerificationContext:
         fetcher = DocumentMapFetcher(vector.manifest, None, entries=dict(documents))
     recipient = vector.entry.get("recipient")
     recipients = frozenset({str(recipient)}) if recipient else frozenset()
-    return VerificationContext(fetcher=fetcher, at=at, recipients=recipients)
+    anchors = tuple(
+        read_certificate(vector.manifest.parent / str(name))
+        for name in vector.entry.get("trust_anchors") or ()
+    )
+    return VerificationContext(fetcher=fetcher, at=at, recipients=recipients, trust_anchors=anchors)
 
 
 def standing_of_vector(vector: Vector) -> tuple[Standing, list[str]]:
