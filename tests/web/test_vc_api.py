@@ -225,3 +225,42 @@ def test_vc_api_is_public_and_needs_no_csrf_token(app: Flask) -> None:
         client, "/credentials/verify", {"verifiableCredential": sample("rdfc-valid-000.json")}
     )
     assert response.status_code == 200
+
+
+def enveloped_sd_jwt(name: str) -> dict[str, Any]:
+    token = (RFC_VECTORS / name).read_text()
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": f"data:application/dc+sd-jwt,{token}",
+        "type": "EnvelopedVerifiableCredential",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "challenge", "status"),
+    [
+        # RFC 9901 A.3: the KB-JWT carries nonce 1234567890 for https://verifier.example.org.
+        ("rfc9901-a3-sd-jwt-vc-presentation-kb.sd-jwt", "1234567890", 200),
+        ("rfc9901-a3-sd-jwt-vc-presentation-kb.sd-jwt", "a-replayed-challenge", 400),
+        # RFC 9901 5.1 is issued without a KB-JWT: nothing answers the challenge.
+        ("rfc9901-5.1-issued.sd-jwt", "1234567890", 400),
+    ],
+)
+def test_presentations_verify_sd_jwt_key_binding_must_answer_the_challenge(
+    app: Flask, client: FlaskClient, name: str, challenge: str, status: int
+) -> None:
+    entries = {
+        PID_METADATA: "pid-issuer.bund.de.example.jwt-vc-issuer.json",
+        "https://issuer.example.com/.well-known/jwt-vc-issuer": (
+            "issuer.example.com.jwt-vc-issuer.json"
+        ),
+    }
+    app.extensions["wallet"].fetcher = DocumentMapFetcher(
+        RFC_VECTORS / "manifest.json", entries=entries
+    )
+    options = {"challenge": challenge, "domain": "https://verifier.example.org"}
+    body = {"presentation": presentation(enveloped_sd_jwt(name)), "options": options}
+    response = post(client, "/presentations/verify", body)
+    assert response.status_code == status, response.get_json()
+    errors = [error["code"] for error in response.get_json()["errors"]]
+    assert ("verifiableCredential[0].key_binding" in errors) is (status == 400)

@@ -17,10 +17,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from wallet.errors import ValidationError, WalletError
+from wallet.errors import CredentialFormatError, ValidationError, WalletError
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 from wallet.verification.context import VerificationContext
 from wallet.verification.report import Check, CheckStatus, Report, make_check
+from wallet.verification.sd_jwt import (
+    DisclosureError,
+    key_binding_check,
+    parse_sd_jwt,
+    reconstruct_claims,
+)
 from wallet.verification.standing import Standing, standing_of
 from wallet.verify_command import verify_bytes
 
@@ -69,7 +75,12 @@ def verify_presentation_request(data: bytes, ctx: VerificationContext) -> ApiAns
         credentials = _presented_credentials(presentation)
         if not credentials and "proof" not in presentation:
             return _invalid("the presentation carries neither a credential nor a proof")
-        outcomes = [verify_credential(credential, ctx) for credential in credentials]
+        options = request.get("options")
+        audience, nonce = _text_option(options, "domain"), _text_option(options, "challenge")
+        outcomes = [
+            _bound_to(verify_credential(credential, ctx), credential, audience, nonce)
+            for credential in credentials
+        ]
     except WalletError as error:
         return _invalid(error.message)
     checks: list[Check] = [_presentation_proof_check(presentation)]
@@ -91,6 +102,56 @@ def verify_credential(credential: JsonObject | str, ctx: VerificationContext) ->
     results = verify_bytes(data, "request", ctx)
     report = results[0].report
     return CredentialOutcome(standing_of(report), report)
+
+
+def _bound_to(
+    outcome: CredentialOutcome,
+    credential: JsonObject | str,
+    audience: str | None,
+    nonce: str | None,
+) -> CredentialOutcome:
+    """With a challenge or domain, an SD-JWT+KB's key binding must be made for them."""
+    text = _sd_jwt_text(credential)
+    if text is None or (audience is None and nonce is None):
+        return outcome
+    try:
+        sd_jwt = parse_sd_jwt(text)
+    except CredentialFormatError:
+        return outcome  # its format check already failed
+    try:
+        claims = reconstruct_claims(sd_jwt)
+    except DisclosureError:
+        claims = sd_jwt.claims
+    bound = key_binding_check(sd_jwt, claims, audience=audience, nonce=nonce)
+    if bound.status is CheckStatus.SKIPPED:
+        bound = make_check(
+            "key_binding",
+            CheckStatus.FAILED,
+            "A challenge was given, but the holder attached no proof of possession.",
+            "Podano wyzwanie, ale posiadacz nie dołączył dowodu posiadania.",
+        )
+    checks = [bound if c.code == "key_binding" else c for c in outcome.report.checks]
+    if bound not in checks:
+        checks.append(bound)
+    report = Report.of(checks)
+    return CredentialOutcome(standing_of(report), report)
+
+
+def _sd_jwt_text(credential: JsonObject | str) -> str | None:
+    if isinstance(credential, dict):
+        data_url = credential.get("id")
+        if not isinstance(data_url, str):
+            return None
+        header, _, body = data_url.partition(",")
+        if header not in ("data:application/vc+sd-jwt", "data:application/dc+sd-jwt"):
+            return None
+        credential = body
+    return credential.strip() if "~" in credential else None
+
+
+def _text_option(options: JsonValue, name: str) -> str | None:
+    value = options.get(name) if isinstance(options, dict) else None
+    return value if isinstance(value, str) and value else None
 
 
 def _credential_result(outcome: CredentialOutcome) -> JsonValue:
