@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from tests.support.jose_issuer import IssuerKey, did_jwk, new_key, sign_compact
 from wallet import create_app
 from wallet.config import Settings
 from wallet.db import Database
@@ -264,3 +265,56 @@ def test_presentations_verify_sd_jwt_key_binding_must_answer_the_challenge(
     assert response.status_code == status, response.get_json()
     errors = [error["code"] for error in response.get_json()["errors"]]
     assert ("verifiableCredential[0].key_binding" in errors) is (status == 400)
+
+
+def enveloped_presentation(holder_key: IssuerKey, holder: str, **claims: Any) -> dict[str, Any]:
+    vp = presentation(sample("rdfc-valid-000.json"), holder=holder, **claims)
+    token = sign_compact({"typ": "vp+jwt", "kid": did_jwk(holder_key) + "#0"}, vp, holder_key)
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": f"data:application/vp+jwt,{token}",
+        "type": "EnvelopedVerifiablePresentation",
+    }
+
+
+OPTIONS = {"challenge": "c-1", "domain": "https://ats.example"}
+
+
+def test_presentations_verify_enveloped_vp_jwt_signed_by_its_holder_is_verified(
+    client: FlaskClient,
+) -> None:
+    key = new_key("ES256")
+    vp = enveloped_presentation(key, did_jwk(key), nonce="c-1", aud="https://ats.example")
+    response = post(
+        client, "/presentations/verify", {"verifiablePresentation": vp, "options": OPTIONS}
+    )
+    assert response.status_code == 200, response.get_json()
+    checks = response.get_json()["checks"]
+    assert {"presentation_proof", "presentation_holder", "presentation_challenge"} <= set(checks)
+    assert "verifiableCredential[0].proof" in checks
+
+
+@pytest.mark.parametrize(
+    ("case", "error"),
+    [
+        ("replayed", "presentation_challenge"),
+        ("other_holder", "presentation_holder"),
+        ("forged", "presentation_proof"),
+    ],
+)
+def test_presentations_verify_enveloped_vp_jwt_not_the_holders_answer_fails(
+    client: FlaskClient, case: str, error: str
+) -> None:
+    key = new_key("ES256")
+    holder = did_jwk(new_key("ES256")) if case == "other_holder" else did_jwk(key)
+    nonce = "an-old-challenge" if case == "replayed" else "c-1"
+    vp = enveloped_presentation(key, holder, nonce=nonce, aud="https://ats.example")
+    if case == "forged":
+        head, payload, signature = vp["id"].split(".")
+        vp["id"] = ".".join([head, payload, signature[:-4] + "AAAA"])
+    response = post(
+        client, "/presentations/verify", {"verifiablePresentation": vp, "options": OPTIONS}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["standing"] == "failed"
+    assert error in [e["code"] for e in response.get_json()["errors"]]

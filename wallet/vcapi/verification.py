@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from wallet.errors import CredentialFormatError, ValidationError, WalletError
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
+from wallet.vcapi.presentations import is_enveloped_presentation, open_enveloped_presentation
 from wallet.verification.context import VerificationContext
 from wallet.verification.report import Check, CheckStatus, Report, make_check
 from wallet.verification.sd_jwt import (
@@ -72,22 +73,26 @@ def verify_presentation_request(data: bytes, ctx: VerificationContext) -> ApiAns
         presentation = request.get("verifiablePresentation", request.get("presentation"))
         if not isinstance(presentation, dict):
             return _invalid("verifiablePresentation must be a presentation object")
-        credentials = _presented_credentials(presentation)
-        if not credentials and "proof" not in presentation:
-            return _invalid("the presentation carries neither a credential nor a proof")
         options = request.get("options")
         audience, nonce = _text_option(options, "domain"), _text_option(options, "challenge")
+        holder_checks: tuple[Check, ...] = ()
+        if is_enveloped_presentation(presentation):
+            opened = open_enveloped_presentation(presentation, ctx, audience=audience, nonce=nonce)
+            presentation, holder_checks = opened.presentation, opened.checks
+        credentials = _presented_credentials(presentation)
+        if not credentials and "proof" not in presentation and not holder_checks:
+            return _invalid("the presentation carries neither a credential nor a proof")
         outcomes = [
             _bound_to(verify_credential(credential, ctx), credential, audience, nonce)
             for credential in credentials
         ]
     except WalletError as error:
         return _invalid(error.message)
-    checks: list[Check] = [_presentation_proof_check(presentation)]
-    standings = [outcome.standing for outcome in outcomes]
+    checks = list(holder_checks) or [_presentation_proof_check(presentation)]
+    own = standing_of(Report.of(checks))
     for index, outcome in enumerate(outcomes):
         checks += [_prefixed(check, index) for check in outcome.report.checks]
-    standing = _worst([standing_of(Report.of(checks[:1])), *standings])
+    standing = _worst([own, *(outcome.standing for outcome in outcomes)])
     body = _result(standing, tuple(checks))
     body["credentialResults"] = [_credential_result(outcome) for outcome in outcomes]
     return ApiAnswer(200 if standing is Standing.VERIFIED else 400, body)
