@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from tests.support.httpserver import LocalServer
-from tests.support.jose_issuer import IssuerKey, SdJwtBuilder, issue_sd_jwt, new_key, sign_compact
+from tests.support.jose_issuer import (
+    IssuerKey,
+    SdJwtBuilder,
+    did_jwk,
+    issue_sd_jwt,
+    new_key,
+    sign_compact,
+)
 from wallet.fetching import SafeFetcher
 from wallet.verification.context import VerificationContext
 from wallet.verification.report import Check, CheckStatus, Report, Verdict
@@ -156,3 +163,26 @@ def test_sd_jwt_header_jwk_listed_in_issuer_profile_is_verified(
     checks = verify_sd_jwt(token, ctx, web_scheme="http")
     assert binding(checks) is CheckStatus.PASSED
     assert Report.of(checks).verdict is Verdict.VERIFIED
+
+
+@pytest.mark.parametrize("format_name", ["vc-jwt", "sd-jwt"])
+def test_jws_naming_no_key_uses_the_only_key_of_a_did_issuer(
+    format_name: str, ctx: VerificationContext
+) -> None:
+    key = new_key("EdDSA")
+    issuer = did_jwk(key)
+    if format_name == "vc-jwt":
+        checks = verify_vc_jwt(sign_compact({"typ": "vc+jwt"}, credential(issuer), key), ctx)
+    else:
+        builder = SdJwtBuilder()
+        claims = {**builder.conceal({"given_name": "Anna"}, "given_name"), "iss": issuer}
+        token = issue_sd_jwt(claims, builder.disclosures, key, header={"typ": "example+sd-jwt"})
+        checks = verify_sd_jwt(token, ctx)
+    assert binding(checks) is CheckStatus.PASSED
+    assert Report.of(checks).verdict is Verdict.VERIFIED
+
+
+def test_jws_naming_no_key_with_other_did_key_fails_proof(ctx: VerificationContext) -> None:
+    signer = new_key("EdDSA")
+    token = sign_compact({"typ": "vc+jwt"}, credential(did_jwk(new_key("EdDSA"))), signer)
+    assert {c.code: c.status for c in verify_vc_jwt(token, ctx)}["proof"] is CheckStatus.FAILED

@@ -21,7 +21,12 @@ from joserfc.jws import JWSRegistry
 from wallet.errors import CredentialFormatError, FetchError, WalletError
 from wallet.fetching import Fetcher
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
-from wallet.verification.dids import KeyResolutionError, resolve_verification_method
+from wallet.verification.dids import (
+    KeyResolutionError,
+    listed_keys,
+    resolve_did_document,
+    resolve_verification_method,
+)
 from wallet.verification.keys import PublicKey
 from wallet.verification.multibase import decode_base64url, encode_base64url
 from wallet.verification.report import Check, CheckStatus, make_check
@@ -208,6 +213,8 @@ def resolve_header_key(
     if embedded is not None:
         return embedded
     kid = header.get("kid")
+    if (not isinstance(kid, str) or not kid) and issuer is not None and issuer.startswith("did:"):
+        return _only_key_of(issuer, fetcher, web_scheme)
     if not isinstance(kid, str) or not kid:
         raise KeyResolutionError("the signature names no key (no kid, jwk or x5c)")
     if kid.startswith("#") and issuer is not None and issuer.startswith("did:"):
@@ -218,6 +225,17 @@ def resolve_header_key(
     if urlsplit(kid).scheme in ("http", "https"):
         return SigningKey(fetch_jwk(kid, fetcher), "kid", controller=kid)
     raise KeyResolutionError("the key id is neither a DID URL nor a web address")
+
+
+def _only_key_of(did: str, fetcher: Fetcher, web_scheme: str) -> SigningKey:
+    """A DID issuer's key when the JWS names none: only if its document lists exactly one."""
+    document = resolve_did_document(did.split("#", 1)[0], fetcher, web_scheme=web_scheme)
+    keys = listed_keys(document, did.split("#", 1)[0])
+    if len(keys) != 1:
+        raise KeyResolutionError(
+            f"the signature names no key and {did} lists {len(keys)} assertion keys"
+        )
+    return SigningKey(keys[0], "kid", controller=did)
 
 
 def fetch_jwk(url: str, fetcher: Fetcher, *, kid: str | None = None) -> PublicKey:

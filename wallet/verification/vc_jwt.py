@@ -190,7 +190,7 @@ def _signing_key(
     decoded: VcJwt, issuer: str | None, fetcher: Fetcher, web_scheme: str
 ) -> SigningKey:
     header = decoded.header
-    if {"kid", "jwk", "x5c"} & header.keys() or issuer is None:
+    if {"kid", "jwk", "x5c"} & header.keys() or issuer is None or issuer.startswith("did:"):
         return resolve_header_key(header, fetcher, issuer=issuer, web_scheme=web_scheme)
     return _profile_key(issuer, fetcher)
 
