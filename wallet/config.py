@@ -29,6 +29,7 @@ class Settings:
     mail_sender: str = "Plecak <no-reply@localhost>"
     ratelimit_storage_url: str = "memory://"
     login_rate_limit: str = "10 per minute"
+    vc_api_rate_limit: str = "30 per minute"
     secure_cookies: bool = False
     allow_loopback_fetch: bool = False
     strict_contexts: bool = False
@@ -76,6 +77,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         mail_sender=env.get("WALLET_MAIL_SENDER", "Plecak <no-reply@localhost>"),
         ratelimit_storage_url=env.get("WALLET_RATELIMIT_STORAGE_URL", "memory://"),
         login_rate_limit=env.get("WALLET_LOGIN_RATE_LIMIT", "10 per minute"),
+        vc_api_rate_limit=env.get("WALLET_VC_API_RATE_LIMIT", "30 per minute"),
         secure_cookies=_flag(env, "WALLET_SECURE_COOKIES", default=base_url.startswith("https:")),
         allow_loopback_fetch=_flag(env, "WALLET_ALLOW_LOOPBACK_FETCH", default=False),
         strict_contexts=_flag(env, "WALLET_STRICT_CONTEXTS", default=False),

@@ -18,7 +18,7 @@ from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 from wallet.errors import N_, CredentialFormatError, FetchError
-from wallet.jsonvalues import JsonValue, parse_json_object
+from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 
 logger = logging.getLogger(__name__)
 
@@ -316,14 +316,17 @@ class DocumentMapFetcher:
     With ``fallback=None`` (offline), a URL missing from the map raises ``FetchError``.
     """
 
-    def __init__(self, map_file: Path, fallback: Fetcher | None = None) -> None:
+    def __init__(
+        self,
+        map_file: Path,
+        fallback: Fetcher | None = None,
+        *,
+        entries: JsonObject | None = None,
+    ) -> None:
+        """The map in ``map_file``, or ``entries`` given directly; paths relative to its folder."""
         self._root = map_file.parent.resolve()
-        try:
-            entries = parse_json_object(map_file.read_bytes())
-        except OSError as error:
-            raise FetchError(f"cannot read the document map {map_file}: {error.strerror}") from None
-        except CredentialFormatError as error:
-            raise FetchError(f"the document map {map_file} is invalid: {error.message}") from None
+        if entries is None:
+            entries = _read_map(map_file)
         self._documents = {url: self._entry(url, value) for url, value in entries.items()}
         self._fallback = fallback
 
@@ -372,6 +375,15 @@ class DocumentMapFetcher:
         if not resolved.is_relative_to(self._root):
             raise FetchError(f"the document map entry for {url} points outside the map's folder")
         return resolved
+
+
+def _read_map(map_file: Path) -> JsonObject:
+    try:
+        return parse_json_object(map_file.read_bytes())
+    except OSError as error:
+        raise FetchError(f"cannot read the document map {map_file}: {error.strerror}") from None
+    except CredentialFormatError as error:
+        raise FetchError(f"the document map {map_file} is invalid: {error.message}") from None
 
 
 def _guess_type(path: str | None) -> str:

@@ -207,7 +207,6 @@ def test_normalise_sdjwt_with_credential_subject_maps_as_a_vc() -> None:
         ("VC_DATA_INTEGRITY", {"type": ["VerifiableCredential"], "name": "no subject"}),
         ("CLR2", {"type": ["VerifiableCredential"], "credentialSubject": {}}),
         ("ELM_JSONLD", {"type": ["VerifiableCredential"], "credentialSubject": {}}),
-        ("SD_JWT_VC", {"iss": "https://issuer.example", "family_name": "Nowak"}),
     ],
 )
 def test_normalise_document_of_another_format_raises_format_error(
@@ -215,6 +214,13 @@ def test_normalise_document_of_another_format_raises_format_error(
 ) -> None:
     with pytest.raises(CredentialFormatError):
         importing.normalise(envelope(format_name, json.loads(json.dumps(payload))))
+
+
+def test_normalise_generic_sd_jwt_without_vct_reads_its_claims() -> None:
+    claims = {"iss": "https://issuer.example", "given_name": "Ewa", "family_name": "Nowak"}
+    record = importing.normalise(envelope("SD_JWT_VC", claims))
+    assert record.learner.names.get() == "Ewa Nowak"
+    assert record.signer is not None and record.signer.id == "https://issuer.example"
 
 
 def test_normalise_never_fetches_a_data_uri_image_over_the_cap() -> None:

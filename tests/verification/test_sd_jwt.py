@@ -23,6 +23,7 @@ from tests.support.jose_issuer import (
     key_binding_jwt,
     make_ca,
     new_key,
+    sign_compact,
 )
 from wallet.fetching import SafeFetcher
 from wallet.verification.context import VerificationContext
@@ -32,7 +33,7 @@ from wallet.verification.sd_jwt import (
     parse_sd_jwt,
     present_sd_jwt,
     reconstruct_claims,
-    verify_sd_jwt_vc,
+    verify_sd_jwt,
 )
 
 AT = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -109,10 +110,10 @@ def statuses(checks: list[Any]) -> dict[str, CheckStatus]:
     return {c.code: c.status for c in checks}
 
 
-def test_verify_sd_jwt_vc_x5c_chain_to_anchor_is_verified(
+def test_verify_sd_jwt_x5c_chain_to_anchor_is_verified(
     fetcher: SafeFetcher, ca: CertifiedKey, sealer: CertifiedKey
 ) -> None:
-    checks = verify_sd_jwt_vc(x5c_credential(sealer, ca), context(fetcher, ca))
+    checks = verify_sd_jwt(x5c_credential(sealer, ca), context(fetcher, ca))
     assert statuses(checks) == {
         "format": CheckStatus.PASSED,
         "key_resolution": CheckStatus.PASSED,
@@ -125,16 +126,16 @@ def test_verify_sd_jwt_vc_x5c_chain_to_anchor_is_verified(
     assert Report.of(checks).verdict is Verdict.VERIFIED
 
 
-def test_verify_sd_jwt_vc_certificate_for_other_issuer_fails_issuer_binding(
+def test_verify_sd_jwt_certificate_for_other_issuer_fails_issuer_binding(
     fetcher: SafeFetcher, ca: CertifiedKey, sealer: CertifiedKey
 ) -> None:
     token = x5c_credential(sealer, ca, iss="https://impostor.example.eu")
-    assert statuses(verify_sd_jwt_vc(token, context(fetcher, ca)))["issuer_binding"] is (
+    assert statuses(verify_sd_jwt(token, context(fetcher, ca)))["issuer_binding"] is (
         CheckStatus.FAILED
     )
 
 
-def test_verify_sd_jwt_vc_tampered_payload_fails_proof(
+def test_verify_sd_jwt_tampered_payload_fails_proof(
     fetcher: SafeFetcher, ca: CertifiedKey, sealer: CertifiedKey
 ) -> None:
     token = x5c_credential(sealer, ca)
@@ -142,22 +143,46 @@ def test_verify_sd_jwt_vc_tampered_payload_fails_proof(
     claims = json.loads(parse_sd_jwt(token).issuer_jwt.payload)
     claims["issuing_country"] = "DE"
     forged = ".".join((header, b64url(json_bytes(claims)), signature))
-    result = statuses(verify_sd_jwt_vc(forged + "~" + token.split("~", 1)[1], context(fetcher, ca)))
+    result = statuses(verify_sd_jwt(forged + "~" + token.split("~", 1)[1], context(fetcher, ca)))
     assert result["proof"] is CheckStatus.FAILED
     assert result["disclosure"] is CheckStatus.PASSED
 
 
-def test_verify_sd_jwt_vc_wrong_typ_fails_format(fetcher: SafeFetcher) -> None:
+def test_verify_sd_jwt_vc_typ_without_vct_fails_format(fetcher: SafeFetcher) -> None:
     key = new_key("EdDSA")
-    token = learning_credential(key, header={"typ": "JWT", "jwk": key.public_jwk()})
-    assert statuses(verify_sd_jwt_vc(token, context(fetcher))) == {"format": CheckStatus.FAILED}
+    builder = SdJwtBuilder()
+    claims = {**builder.conceal({"given_name": "Anna"}, "given_name"), "iss": did_jwk(key)}
+    token = issue_sd_jwt(claims, builder.disclosures, key, header={"typ": "dc+sd-jwt"})
+    assert statuses(verify_sd_jwt(token, context(fetcher))) == {"format": CheckStatus.FAILED}
 
 
-def test_verify_sd_jwt_vc_did_jwk_issuer_passes(fetcher: SafeFetcher) -> None:
+def test_verify_sd_jwt_kb_jwt_typ_as_issuer_jwt_fails_format(fetcher: SafeFetcher) -> None:
+    key = new_key("EdDSA")
+    token = learning_credential(key, header={"typ": "kb+jwt"}, iss=did_jwk(key))
+    assert statuses(verify_sd_jwt(token, context(fetcher))) == {"format": CheckStatus.FAILED}
+
+
+@pytest.mark.parametrize("typ", ["example+sd-jwt", "JWT", None])
+def test_verify_sd_jwt_generic_typ_without_vct_is_verified(
+    typ: str | None, fetcher: SafeFetcher
+) -> None:
+    key = new_key("EdDSA")
+    builder = SdJwtBuilder()
+    claims = {**builder.conceal({"given_name": "Anna", "sub": "u1"}, "given_name")}
+    claims["iss"] = did_jwk(key)
+    header = {"kid": did_jwk(key) + "#0", "typ": typ}
+    token = sign_compact({k: v for k, v in header.items() if v is not None}, claims, key)
+    token += "~" + "".join(d + "~" for d in builder.disclosures)
+    checks = verify_sd_jwt(token, context(fetcher))
+    assert statuses(checks)["format"] is CheckStatus.PASSED
+    assert Report.of(checks).verdict is Verdict.VERIFIED
+
+
+def test_verify_sd_jwt_did_jwk_issuer_passes(fetcher: SafeFetcher) -> None:
     key = new_key("EdDSA")
     did = did_jwk(key)
     token = learning_credential(key, header={"kid": did + "#0"}, iss=did)
-    checks = verify_sd_jwt_vc(token, context(fetcher))
+    checks = verify_sd_jwt(token, context(fetcher))
     assert Report.of(checks).verdict is Verdict.VERIFIED
     assert statuses(checks)["issuer_binding"] is CheckStatus.PASSED
 
@@ -168,55 +193,55 @@ def serve_metadata(server: LocalServer, issuer: str, key: IssuerKey, *, named: s
     server.serve(path, json.dumps({"issuer": named, "jwks": jwks}))
 
 
-def test_verify_sd_jwt_vc_issuer_metadata_key_passes(
+def test_verify_sd_jwt_issuer_metadata_key_passes(
     fetcher: SafeFetcher, http_server: LocalServer
 ) -> None:
     key = new_key("ES256")
     issuer = http_server.url("/tenants/uni")
     serve_metadata(http_server, issuer, key, named=issuer)
     token = learning_credential(key, header={"kid": "k1"}, iss=issuer)
-    checks = verify_sd_jwt_vc(token, context(fetcher))
+    checks = verify_sd_jwt(token, context(fetcher))
     assert Report.of(checks).verdict is Verdict.VERIFIED
     assert http_server.requests == ["/.well-known/jwt-vc-issuer/tenants/uni"]
 
 
-def test_verify_sd_jwt_vc_metadata_of_other_issuer_fails_key_resolution(
+def test_verify_sd_jwt_metadata_of_other_issuer_fails_key_resolution(
     fetcher: SafeFetcher, http_server: LocalServer
 ) -> None:
     key = new_key("ES256")
     issuer = http_server.url("/tenants/uni")
     serve_metadata(http_server, issuer, key, named=http_server.url("/tenants/other"))
     token = learning_credential(key, header={"kid": "k1"}, iss=issuer)
-    checks = verify_sd_jwt_vc(token, context(fetcher))
+    checks = verify_sd_jwt(token, context(fetcher))
     assert statuses(checks)["key_resolution"] is CheckStatus.FAILED
 
 
-def test_verify_sd_jwt_vc_metadata_missing_is_unverifiable(
+def test_verify_sd_jwt_metadata_missing_is_unverifiable(
     fetcher: SafeFetcher, http_server: LocalServer
 ) -> None:
     token = learning_credential(new_key("ES256"), header={}, iss=http_server.url("/gone"))
-    checks = verify_sd_jwt_vc(token, context(fetcher))
+    checks = verify_sd_jwt(token, context(fetcher))
     assert statuses(checks)["key_resolution"] is CheckStatus.SKIPPED
     assert Report.of(checks).verdict is Verdict.UNVERIFIABLE
 
 
-def test_verify_sd_jwt_vc_unreferenced_disclosure_fails_disclosure(
+def test_verify_sd_jwt_unreferenced_disclosure_fails_disclosure(
     fetcher: SafeFetcher, ca: CertifiedKey, sealer: CertifiedKey
 ) -> None:
     token = x5c_credential(sealer, ca) + disclosure("Gdańsk", "place_of_birth") + "~"
-    assert statuses(verify_sd_jwt_vc(token, context(fetcher, ca)))["disclosure"] is (
+    assert statuses(verify_sd_jwt(token, context(fetcher, ca)))["disclosure"] is (
         CheckStatus.FAILED
     )
 
 
-def test_verify_sd_jwt_vc_unknown_digest_algorithm_fails_disclosure(
+def test_verify_sd_jwt_unknown_digest_algorithm_fails_disclosure(
     fetcher: SafeFetcher, ca: CertifiedKey, sealer: CertifiedKey
 ) -> None:
     builder = SdJwtBuilder()
     claims = builder.conceal({"vct": VCT, "iss": ISSUER, "given_name": "Anna"}, "given_name")
     claims["_sd_alg"] = "md5"
     token = issue_sd_jwt(claims, builder.disclosures, sealer.key, header={"x5c": [sealer.x5c]})
-    assert statuses(verify_sd_jwt_vc(token, context(fetcher, ca)))["disclosure"] is (
+    assert statuses(verify_sd_jwt(token, context(fetcher, ca)))["disclosure"] is (
         CheckStatus.FAILED
     )
 
@@ -276,7 +301,7 @@ def test_present_sd_jwt_chosen_claims_reveals_only_them(
     assert claims["achievement_title"] == LEARNING_CLAIMS["achievement_title"]
     assert claims["learning_outcomes"] == ["Explain a chart"]
     assert "family_name" not in claims and "assessment_grade" not in claims
-    assert Report.of(verify_sd_jwt_vc(shown, context(fetcher, ca))).verdict is Verdict.VERIFIED
+    assert Report.of(verify_sd_jwt(shown, context(fetcher, ca))).verdict is Verdict.VERIFIED
 
 
 def test_present_sd_jwt_nested_claim_keeps_parent_disclosure() -> None:
@@ -296,7 +321,7 @@ def with_key_binding(token: str, holder: IssuerKey, **overrides: Any) -> str:
 
 
 def key_binding_status(fetcher: SafeFetcher, ca: CertifiedKey, token: str) -> CheckStatus:
-    checks = verify_sd_jwt_vc(
+    checks = verify_sd_jwt(
         token, context(fetcher, ca), audience="https://verifier.example", nonce="n-1"
     )
     return statuses(checks)["key_binding"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -19,6 +20,8 @@ from wallet.envelope import CredentialFormat
 from wallet.holder import import_jobs
 from wallet.holder.job_runner import job_context
 from wallet.models import Credential, ImportJob, JobState, User
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 class RecordingRunner:
@@ -169,6 +172,20 @@ def test_paste_text_imports_the_credential(
     [item] = client.get(response.headers["Location"] + ".json").get_json()["items"]
     assert item["outcome"] == "imported" and item["source"] == "pasted text"
     assert credential_count(db_session) == 1
+
+
+def test_paste_generic_rfc9901_sd_jwt_imports_it_as_unverifiable(
+    client: FormClient, ola: User, runner: RecordingRunner, db_session: Session
+) -> None:
+    # RFC 9901 section 5.1: typ example+sd-jwt and no vct; the issuer key is nowhere published.
+    token = (DATA / "conformance" / "jwt" / "rfc9901-5.1-issued.sd-jwt").read_text()
+    response = client.submit("/imports/text", {"text": token})
+    [item] = client.get(response.headers["Location"] + ".json").get_json()["items"]
+    assert item["outcome"] == "imported"
+    credential = db_session.scalars(select(Credential)).one()
+    page = client.get(f"/credentials/{credential.id}")
+    assert page.status_code == 200
+    assert "John Doe" in page.get_data(as_text=True)
 
 
 def test_paste_text_not_a_credential_reports_one_failed_item(

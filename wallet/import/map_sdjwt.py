@@ -7,7 +7,6 @@ The claims arrive with every disclosure applied. An SD-JWT VC that carries a W3C
 from __future__ import annotations
 
 from wallet.envelope import CredentialFormat
-from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.records import (
     CredentialRecord,
@@ -38,11 +37,9 @@ LEARNING_CREDENTIAL_VCT = "urn:eu.europa.ec.eudi:learning:credential:1"
 def map_sdjwt(
     claims: JsonObject, record_format: CredentialFormat, container_id: str | None = None
 ) -> CredentialRecord:
-    """Map SD-JWT VC claims, reading the EUDI learning credential claim names."""
+    """Map SD-JWT claims, reading the EUDI learning credential claim names where present."""
     if "credentialSubject" in claims:
         return map_ob3(claims, record_format, container_id)
-    if jf.text(claims.get("vct"), jf.URI_LIMIT) is None:
-        raise CredentialFormatError("not an SD-JWT VC: it has no vct claim")
     issuer_id = jf.text(claims.get("iss"), jf.URI_LIMIT)
     authority = Organisation(
         id=issuer_id,
@@ -56,7 +53,10 @@ def map_sdjwt(
     bodies = (authority,) if authority.name or authority.id else ()
     return CredentialRecord(
         format=record_format,
-        title=jf.localized(claims.get("achievement_title"), "und", jf.TITLE_LIMIT),
+        # A generic SD-JWT (RFC 9901) has no credential type: its ``name``, if any, titles it.
+        title=jf.localized(
+            claims.get("achievement_title") or claims.get("name"), "und", jf.TITLE_LIMIT
+        ),
         learner=_learner(claims),
         description=jf.localized(claims.get("achievement_description")),
         issuer_country=authority.country,

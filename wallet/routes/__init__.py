@@ -17,6 +17,7 @@ from wallet.routes import (
     organise,
     pathways,
     search,
+    vc_api,
 )
 from wallet.routes.scope import close_request_session, load_user
 from wallet.routes.urls import IdConverter
@@ -37,6 +38,7 @@ def register_routes(app: Flask) -> None:
         imports,
         search,
         pathways,
+        vc_api,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)

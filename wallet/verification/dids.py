@@ -25,6 +25,7 @@ __all__ = [
     "ResolvedKey",
     "UnsupportedMethodError",
     "find_verification_method",
+    "listed_keys",
     "listed_methods",
     "resolve_did_document",
     "resolve_verification_method",
@@ -229,6 +230,23 @@ def find_verification_method(
     return ResolvedKey(
         id=method_id, controller=controller, public_key=_method_key(method), source=did
     )
+
+
+def listed_keys(
+    document: JsonObject, did: str, purpose: str = "assertionMethod"
+) -> list[PublicKey]:
+    """The usable public keys a DID document lists under ``purpose`` (unusable ones skipped)."""
+    declared = _declared_methods(document, did)
+    keys = []
+    for method_id, embedded in _relationship(document, did, purpose).items():
+        method = embedded or declared.get(method_id)
+        if method is None:
+            continue
+        try:
+            keys.append(_method_key(method))
+        except KeyResolutionError:
+            continue
+    return keys
 
 
 def _relationship(document: JsonObject, did: str, purpose: str) -> dict[str, JsonObject | None]:

@@ -21,7 +21,12 @@ from joserfc.jws import JWSRegistry
 from wallet.errors import CredentialFormatError, FetchError, WalletError
 from wallet.fetching import Fetcher
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
-from wallet.verification.dids import KeyResolutionError, resolve_verification_method
+from wallet.verification.dids import (
+    KeyResolutionError,
+    listed_keys,
+    resolve_did_document,
+    resolve_verification_method,
+)
 from wallet.verification.keys import PublicKey
 from wallet.verification.multibase import decode_base64url, encode_base64url
 from wallet.verification.report import Check, CheckStatus, make_check
@@ -208,6 +213,8 @@ def resolve_header_key(
     if embedded is not None:
         return embedded
     kid = header.get("kid")
+    if (not isinstance(kid, str) or not kid) and issuer is not None and issuer.startswith("did:"):
+        return _only_key_of(issuer, fetcher, web_scheme)
     if not isinstance(kid, str) or not kid:
         raise KeyResolutionError("the signature names no key (no kid, jwk or x5c)")
     if kid.startswith("#") and issuer is not None and issuer.startswith("did:"):
@@ -218,6 +225,17 @@ def resolve_header_key(
     if urlsplit(kid).scheme in ("http", "https"):
         return SigningKey(fetch_jwk(kid, fetcher), "kid", controller=kid)
     raise KeyResolutionError("the key id is neither a DID URL nor a web address")
+
+
+def _only_key_of(did: str, fetcher: Fetcher, web_scheme: str) -> SigningKey:
+    """A DID issuer's key when the JWS names none: only if its document lists exactly one."""
+    document = resolve_did_document(did.split("#", 1)[0], fetcher, web_scheme=web_scheme)
+    keys = listed_keys(document, did.split("#", 1)[0])
+    if len(keys) != 1:
+        raise KeyResolutionError(
+            f"the signature names no key and {did} lists {len(keys)} assertion keys"
+        )
+    return SigningKey(keys[0], "kid", controller=did)
 
 
 def fetch_jwk(url: str, fetcher: Fetcher, *, kid: str | None = None) -> PublicKey:
@@ -247,43 +265,6 @@ def key_from_jwks(document: JsonObject, kid: str | None) -> PublicKey:
         if isinstance(candidate, dict) and candidate.get("kid") == kid:
             return key_from_jwk(candidate)
     raise KeyResolutionError(f"the JWK Set has no key {kid!r}")
-
-
-def issuer_binding_check(
-    key: SigningKey, issuer: str, fetcher: Fetcher, *, web_scheme: str = "https"
-) -> Check:
-    """``issuer_binding``: whether the signing key belongs to the credential's issuer."""
-    if key.source == "metadata":
-        bound: bool | None = key.controller == issuer
-    elif key.source == "kid" and key.controller is not None:
-        bound = _same_owner(key.controller, issuer)
-    elif key.source == "jwk" and issuer.startswith(("did:jwk:", "did:key:")):
-        bound = _did_holds_key(issuer, key.public_key, fetcher, web_scheme)
-    elif key.source == "x5c":
-        bound = certificate_names_issuer(key.certificates[0], issuer)
-    else:
-        bound = None
-    if bound is None:
-        return make_check(
-            "issuer_binding",
-            CheckStatus.SKIPPED,
-            "The key travels inside the credential; nothing shows it belongs to the issuer.",
-            "Klucz jest zapisany w samym poświadczeniu; nic nie wskazuje, że należy do wystawcy.",
-        )
-    if bound:
-        return make_check(
-            "issuer_binding",
-            CheckStatus.PASSED,
-            "The signing key belongs to the issuer.",
-            "Klucz podpisu należy do wystawcy.",
-        )
-    return make_check(
-        "issuer_binding",
-        CheckStatus.FAILED,
-        "The credential was signed with a key that does not belong to its issuer.",
-        "Poświadczenie podpisano kluczem, który nie należy do jego wystawcy.",
-        detail=f"key of {key.controller or key.source}, issuer {issuer}",
-    )
 
 
 def certificate_names_issuer(certificate: x509.Certificate, issuer: str) -> bool:
@@ -326,20 +307,3 @@ def key_resolution_success(key: SigningKey) -> Check:
         "Znaleziono klucz wystawcy.",
         detail=key.controller or key.source,
     )
-
-
-def _same_owner(controller: str, issuer: str) -> bool:
-    if controller.startswith("did:") or issuer.startswith("did:"):
-        return controller.split("#", 1)[0] == issuer.split("#", 1)[0]
-    key_url, issuer_url = urlsplit(controller), urlsplit(issuer)
-    return (key_url.scheme, key_url.netloc) == (issuer_url.scheme, issuer_url.netloc)
-
-
-def _did_holds_key(did: str, key: PublicKey, fetcher: Fetcher, web_scheme: str) -> bool:
-    """Whether a did:jwk / did:key issuer's own key is ``key`` (then the DID is the key)."""
-    fragment = "0" if did.startswith("did:jwk:") else did.removeprefix("did:key:")
-    try:
-        resolved = resolve_verification_method(f"{did}#{fragment}", fetcher, web_scheme=web_scheme)
-    except WalletError:
-        return False
-    return jwk_thumbprint(resolved.public_key) == jwk_thumbprint(key)

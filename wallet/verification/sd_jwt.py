@@ -12,12 +12,12 @@ from wallet.fetching import Fetcher
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json, parse_json_object
 from wallet.verification.context import VerificationContext
 from wallet.verification.dids import KeyResolutionError
+from wallet.verification.issuer_keys import issuer_binding_check
 from wallet.verification.jose import (
     MAX_KEY_DOCUMENT_BYTES,
     CompactJws,
     SigningKey,
     algorithm_of,
-    issuer_binding_check,
     key_from_jwk,
     key_from_jwks,
     key_resolution_failure,
@@ -37,6 +37,8 @@ SD_JWT_TYPES = frozenset({"dc+sd-jwt", "vc+sd-jwt"})
 _HASHES = {"sha-256": "sha256", "sha-384": "sha384", "sha-512": "sha512"}
 _RESERVED_NAMES = frozenset({"_sd", "..."})
 MAX_DISCLOSURES = 512
+# Types that name other JWTs: a key binding JWT or a plain VC-JWT is not an issuer-signed SD-JWT.
+_NOT_ISSUER_TYPES = frozenset({"kb+jwt", "vc+jwt", "vc+ld+json+jwt"})
 
 
 class DisclosureError(WalletError):
@@ -257,7 +259,7 @@ def _related(found: ClaimPath, wanted: ClaimPath) -> bool:
     return found[:shorter] == wanted[:shorter]
 
 
-def verify_sd_jwt_vc(
+def verify_sd_jwt(
     text: str,
     ctx: VerificationContext,
     *,
@@ -265,27 +267,24 @@ def verify_sd_jwt_vc(
     nonce: str | None = None,
     web_scheme: str = "https",
 ) -> list[Check]:
-    """Checks of an SD-JWT VC: format, key, signature, issuer, trust, disclosures, key binding."""
+    """Checks of any SD-JWT (RFC 9901), issued or presented, and of SD-JWT VCs in particular.
+
+    Format, key, signature, issuer, trust, disclosures and key binding. The SD-JWT VC rules
+    (a ``vct`` claim) apply only when the ``typ`` says the token is one.
+    """
     try:
         sd_jwt = parse_sd_jwt(text)
-        alg = _read_header(sd_jwt)
+        alg, is_vc = _read_header(sd_jwt)
     except CredentialFormatError as error:
         return [_format_failed(error.message)]
-    checks = [
-        make_check(
-            "format",
-            CheckStatus.PASSED,
-            "This is an SD-JWT verifiable credential.",
-            "To jest poświadczenie SD-JWT VC.",
-        )
-    ]
-    payload = sd_jwt.claims
-    issuer = payload.get("iss")
-    issuer = issuer if isinstance(issuer, str) else None
+    checks = [_format_passed(is_vc)]
+    issuer = sd_jwt_issuer(sd_jwt.claims)
+    claims, disclosed = disclosure_check(sd_jwt)
     try:
         key = _issuer_key(sd_jwt.issuer_jwt.header, issuer, ctx.fetcher, web_scheme)
     except WalletError as error:
-        return [*checks, key_resolution_failure(error)]
+        # Disclosures that match no digest are malformed whoever signed the JWT.
+        return [*checks, key_resolution_failure(error), disclosed]
     jws = sd_jwt.issuer_jwt
     checks += [
         key_resolution_success(key),
@@ -294,10 +293,27 @@ def verify_sd_jwt_vc(
     ]
     if key.certificates:
         checks.append(trust_check(key.certificates, ctx))
-    claims, disclosed = disclosure_check(sd_jwt)
     checks.append(disclosed)
-    checks.append(key_binding_check(sd_jwt, claims, audience=audience, nonce=nonce))
+    # The holder key (cnf) is signed in the clear, so it is known even if a disclosure is bad.
+    holder_claims = claims if claims is not None else sd_jwt.claims
+    checks.append(key_binding_check(sd_jwt, holder_claims, audience=audience, nonce=nonce))
     return checks
+
+
+def sd_jwt_issuer(claims: JsonObject) -> str | None:
+    """The issuer an SD-JWT names: ``iss``, or the ``issuer`` of a W3C credential payload."""
+    iss = claims.get("iss")
+    if isinstance(iss, str) and iss:
+        return iss
+    stated = claims.get("issuer")
+    if isinstance(stated, dict):
+        stated = stated.get("id")
+    return stated if isinstance(stated, str) and stated else None
+
+
+def is_sd_jwt_vc(sd_jwt: SdJwt) -> bool:
+    """Whether the issuer JWT's ``typ`` declares an SD-JWT VC (``dc+sd-jwt``/``vc+sd-jwt``)."""
+    return sd_jwt.issuer_jwt.header.get("typ") in SD_JWT_TYPES
 
 
 def key_binding_check(
@@ -356,13 +372,18 @@ def _key_binding_problem(
     return None
 
 
-def _read_header(sd_jwt: SdJwt) -> str:
+def _read_header(sd_jwt: SdJwt) -> tuple[str, bool]:
+    """The accepted ``alg``, and whether the SD-JWT VC rules apply (SD-JWT VC section 3.2)."""
     header = sd_jwt.issuer_jwt.header
-    if header.get("typ") not in SD_JWT_TYPES:
-        raise CredentialFormatError("the issuer JWT's typ is not dc+sd-jwt")
-    if not isinstance(sd_jwt.claims.get("vct"), str):
-        raise CredentialFormatError("the credential has no vct (credential type)")
-    return algorithm_of(header)
+    typ = header.get("typ")
+    if typ is not None and not isinstance(typ, str):
+        raise CredentialFormatError("the issuer JWT's typ is not a string")
+    if typ is not None and typ.lower() in _NOT_ISSUER_TYPES:
+        raise CredentialFormatError(f"the issuer JWT's typ {typ!r} is not an SD-JWT's")
+    is_vc = is_sd_jwt_vc(sd_jwt)
+    if is_vc and not isinstance(sd_jwt.claims.get("vct"), str):
+        raise CredentialFormatError("the SD-JWT VC has no vct (credential type)")
+    return algorithm_of(header), is_vc
 
 
 def _issuer_key(
@@ -418,11 +439,27 @@ def _binding_check(
     return issuer_binding_check(key, issuer, ctx.fetcher, web_scheme=web_scheme)
 
 
+def _format_passed(is_vc: bool) -> Check:
+    if is_vc:
+        return make_check(
+            "format",
+            CheckStatus.PASSED,
+            "This is an SD-JWT verifiable credential.",
+            "To jest poświadczenie SD-JWT VC.",
+        )
+    return make_check(
+        "format",
+        CheckStatus.PASSED,
+        "This is a selectively disclosable JWT (SD-JWT).",
+        "To jest token JWT z selektywnym ujawnianiem (SD-JWT).",
+    )
+
+
 def _format_failed(detail: str) -> Check:
     return make_check(
         "format",
         CheckStatus.FAILED,
-        "This is not a readable SD-JWT verifiable credential.",
-        "To nie jest czytelne poświadczenie SD-JWT VC.",
+        "This is not a readable SD-JWT.",
+        "To nie jest czytelny token SD-JWT.",
         detail=detail,
     )

@@ -10,11 +10,11 @@ from wallet.fetching import Fetcher
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 from wallet.verification.context import VerificationContext
 from wallet.verification.dids import KeyResolutionError
+from wallet.verification.issuer_keys import issuer_binding_check
 from wallet.verification.jose import (
     MAX_KEY_DOCUMENT_BYTES,
     SigningKey,
     algorithm_of,
-    issuer_binding_check,
     key_from_jwk,
     key_from_jwks,
     key_resolution_failure,
@@ -190,7 +190,7 @@ def _signing_key(
     decoded: VcJwt, issuer: str | None, fetcher: Fetcher, web_scheme: str
 ) -> SigningKey:
     header = decoded.header
-    if {"kid", "jwk", "x5c"} & header.keys() or issuer is None:
+    if {"kid", "jwk", "x5c"} & header.keys() or issuer is None or issuer.startswith("did:"):
         return resolve_header_key(header, fetcher, issuer=issuer, web_scheme=web_scheme)
     return _profile_key(issuer, fetcher)
 

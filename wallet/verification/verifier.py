@@ -18,7 +18,7 @@ from wallet.verification.jsonld import ContextLoader
 from wallet.verification.ob2 import verify_ob2
 from wallet.verification.recipient import check_recipient
 from wallet.verification.report import Check, CheckStatus, Message, Report
-from wallet.verification.sd_jwt import verify_sd_jwt_vc
+from wallet.verification.sd_jwt import verify_sd_jwt
 from wallet.verification.status import ListCredential, check_status
 from wallet.verification.vc_jwt import decode_vc_jwt, verify_vc_jwt
 from wallet.verification.xades import verify_xades
@@ -117,7 +117,10 @@ def _elm_xml(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader
 
 def _sd_jwt(envelope: Envelope, ctx: VerificationContext, loader: ContextLoader) -> list[Check]:
     claims = envelope.payload
-    checks = verify_sd_jwt_vc(envelope.secured or "", ctx, web_scheme=ctx.web_scheme)
+    checks = verify_sd_jwt(envelope.secured or "", ctx, web_scheme=ctx.web_scheme)
+    if "@context" in claims and "nbf" not in claims and "exp" not in claims:
+        # A W3C credential payload (RFC 9901 A.4) states its validity as credential dates.
+        return checks + check_credential_dates(claims, ctx.at)
     return checks + check_validity_period(
         _epoch(claims.get("nbf")),
         _epoch(claims.get("exp")),

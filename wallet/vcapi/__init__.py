@@ -1,0 +1,1 @@
+"""The W3C CCG VC API verifier: verify credentials and presentations posted as JSON."""
