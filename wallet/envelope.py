@@ -52,6 +52,7 @@ class EntryFailure:
     source: str
     error_code: str
     message: str
+    detail: str = ""
 
 
 def clr_payloads(items: Iterable[Envelope | EntryFailure]) -> dict[str, JsonObject]:

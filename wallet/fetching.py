@@ -49,7 +49,8 @@ def require_content_type(fetched: Fetched, *media_types: str) -> Fetched:
     if media_type not in media_types:
         raise FetchError(
             f"{fetched.url} answered with media type {media_type or 'none'!r}, "
-            f"expected one of {', '.join(media_types)}"
+            f"expected one of {', '.join(media_types)}",
+            reason="wrong_media_type",
         )
     return fetched
 
@@ -99,24 +100,33 @@ class SafeFetcher:
             if status in _REDIRECTS and location is not None:
                 following = urljoin(current, location)
                 if target.scheme == "https" and following.startswith("http:"):
-                    raise FetchError(f"{current} redirects from https to plain http")
+                    raise FetchError(
+                        f"{current} redirects from https to plain http", reason="redirects"
+                    )
                 current = following
                 continue
             return Fetched(url=current, status=status, content_type=content_type, body=body)
-        raise FetchError(f"{url} redirected more than {self.max_redirects} times")
+        raise FetchError(
+            f"{url} redirected more than {self.max_redirects} times", reason="redirects"
+        )
 
     def _target(self, url: str) -> _Target:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise FetchError(f"only http and https URLs are fetched, not {parts.scheme or url!r}")
+            raise FetchError(
+                f"only http and https URLs are fetched, not {parts.scheme or url!r}",
+                reason="bad_address",
+            )
         if parts.username or parts.password:
-            raise FetchError(f"URLs with credentials are not fetched: {parts.hostname}")
+            raise FetchError(
+                f"URLs with credentials are not fetched: {parts.hostname}", reason="bad_address"
+            )
         if not parts.hostname:
-            raise FetchError(f"{url!r} names no host")
+            raise FetchError(f"{url!r} names no host", reason="bad_address")
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
-            raise FetchError(f"{url!r} has an invalid port") from None
+            raise FetchError(f"{url!r} has an invalid port", reason="bad_address") from None
         address = self._resolve(parts.hostname, port)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return _Target(url, parts.scheme, parts.hostname, port, address, path)
@@ -126,14 +136,19 @@ class SafeFetcher:
         try:
             answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as error:
-            raise FetchError(f"cannot resolve host {host}: {error}") from None
+            raise FetchError(
+                f"cannot resolve host {host}: {error}", reason="host_not_found"
+            ) from None
         addresses = [str(answer[4][0]) for answer in answers]
         if not addresses:
-            raise FetchError(f"host {host} has no addresses")
+            raise FetchError(f"host {host} has no addresses", reason="host_not_found")
         for address in addresses:
             reason = self._refusal(ipaddress.ip_address(address.split("%", 1)[0]))
             if reason is not None:
-                raise FetchError(f"host {host} resolves to {reason} address {address}; refused")
+                raise FetchError(
+                    f"host {host} resolves to {reason} address {address}; refused",
+                    reason="address_refused",
+                )
         return addresses[0]
 
     def _refusal(self, ip: _IPAddress) -> str | None:
@@ -169,14 +184,21 @@ class SafeFetcher:
             response = connection.getresponse()
             length = response.getheader("Content-Length")
             if length is not None and length.isdigit() and int(length) > cap:
-                raise FetchError(f"{target.url} is {length} bytes; the limit is {cap}")
+                raise FetchError(
+                    f"{target.url} is {length} bytes; the limit is {cap}",
+                    reason="response_too_large",
+                )
             body = b"" if response.status in _REDIRECTS else _read_capped(response, cap, deadline)
             content_type = response.getheader("Content-Type") or ""
             return response.status, content_type, response.getheader("Location"), body
         except TimeoutError:
-            raise FetchError(f"{target.url} did not answer within {self.timeout} s") from None
+            raise FetchError(
+                f"{target.url} did not answer within {self.timeout} s", reason="timeout"
+            ) from None
         except (OSError, http.client.HTTPException) as error:
-            raise FetchError(f"fetching {target.url} failed: {error}") from None
+            raise FetchError(
+                f"fetching {target.url} failed: {error}", reason="unreachable"
+            ) from None
         finally:
             connection.close()
 
@@ -196,7 +218,9 @@ def _read_capped(response: http.client.HTTPResponse, cap: int, deadline: float) 
     while chunk := response.read1(_CHUNK):
         size += len(chunk)
         if size > cap:
-            raise FetchError(f"the response is larger than the limit of {cap} bytes")
+            raise FetchError(
+                f"the response is larger than the limit of {cap} bytes", reason="response_too_large"
+            )
         if time.monotonic() > deadline:
             raise TimeoutError
         chunks.append(chunk)
@@ -253,7 +277,7 @@ class DocumentMapFetcher:
         except OSError as error:
             raise FetchError(f"cannot read the document map {map_file}: {error.strerror}") from None
         except CredentialFormatError as error:
-            raise FetchError(f"the document map {map_file} is invalid: {error.message}") from None
+            raise FetchError(f"the document map {map_file} is invalid: {error.detail}") from None
         self._documents = {url: self._entry(url, value) for url, value in entries.items()}
         self._fallback = fallback
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -20,6 +21,8 @@ from wallet.records import CredentialRecord, record_to_json
 from wallet.verification.context import VerificationContext
 from wallet.verification.report import Report, Verdict, report_to_json
 from wallet.verification.verifier import verify_envelope
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ def import_item(
 ) -> ImportResult:
     """One item's result: stored, a duplicate, or failed with the reason (never raised)."""
     if isinstance(item, EntryFailure):
+        logger.info("%s not read (%s): %s", item.source, item.error_code, item.detail)
         return ImportResult(
             item.source, ItemOutcome.FAILED, error_code=item.error_code, message=item.message
         )
@@ -87,6 +91,7 @@ def import_item(
         return import_envelope(session, user_id, item, ctx, containers, stored_ids)
     except WalletError as error:
         # Nothing of the item was written: rows are only added inside its savepoint.
+        logger.info("%s not imported (%s): %s", item.source, error.code, error.detail)
         return ImportResult(
             item.source, ItemOutcome.FAILED, error_code=error.code, message=error.message
         )

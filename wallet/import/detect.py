@@ -31,23 +31,26 @@ class InputKind(enum.Enum):
 def detect_kind(data: bytes) -> InputKind:
     """Classify bytes as PNG, SVG, ZIP or text; ``CredentialFormatError`` names anything else."""
     if not data.strip():
-        raise CredentialFormatError("the file is empty")
+        raise CredentialFormatError("the file is empty", reason="empty")
     if data.startswith(PNG_SIGNATURE):
         return InputKind.PNG
     if data.startswith(_ZIP_SIGNATURES):
         return InputKind.ZIP
     for signature, description in _OTHER_SIGNATURES:
         if data.startswith(signature):
-            raise CredentialFormatError(f"this is {description}")
+            raise CredentialFormatError(f"this is {description}", reason="not_a_credential")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CredentialFormatError(
-            "unrecognised binary data: not a PNG, SVG, ZIP, JSON or signed text"
+            "unrecognised binary data: not a PNG, SVG, ZIP, JSON or signed text",
+            reason="not_a_credential",
         ) from None
     head = text.lstrip()[:_XML_SNIFF_CHARS]
     if head.startswith("<"):
         if "<svg" in head:
             return InputKind.SVG
-        raise CredentialFormatError("XML or HTML that is not an SVG image")
+        raise CredentialFormatError(
+            "XML or HTML that is not an SVG image", reason="not_a_credential"
+        )
     return InputKind.TEXT

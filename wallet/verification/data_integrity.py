@@ -55,7 +55,7 @@ def verify_data_integrity(
     try:
         proof = read_proof(document)
     except CredentialFormatError as error:
-        return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, error.message)]
+        return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, error.detail)]
     checks, key = _key_checks(document, proof, ctx, web_scheme)
     if key is None:
         return checks
@@ -100,10 +100,10 @@ def _key_checks(
             proof.verification_method, ctx.fetcher, web_scheme=web_scheme
         )
     except KeyResolutionError as error:
-        failed = _check("key_resolution", CheckStatus.FAILED, _NO_KEY, error.message)
+        failed = _check("key_resolution", CheckStatus.FAILED, _NO_KEY, error.detail)
         return [failed, _check("proof", CheckStatus.SKIPPED, _PROOF_NOT_RUN)], None
     except FetchError as error:
-        skipped = _check("key_resolution", CheckStatus.SKIPPED, _KEY_UNREACHABLE, error.message)
+        skipped = _check("key_resolution", CheckStatus.SKIPPED, _KEY_UNREACHABLE, error.detail)
         return [skipped, _check("proof", CheckStatus.SKIPPED, _PROOF_NOT_RUN)], None
     checks = [_check("key_resolution", CheckStatus.PASSED, _KEY_FOUND, resolved.id)]
     issuer = issuer_id(document)
@@ -132,7 +132,7 @@ def verify_signature(
     try:
         signature = decode_multibase(proof.proof_value)
     except ValidationError as error:
-        return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, error.message)]
+        return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, error.detail)]
     unsecured = unsecured_document(document)
     config = proof_configuration(document, proof.options)
     if proof.suite == JCS:
@@ -175,11 +175,11 @@ def _verify_rdfc(
         document_rdf = to_rdf(unsecured, loader)
     except ContextError as error:
         return [
-            _check("context", CheckStatus.FAILED, _CONTEXT_REFUSED, error.message),
+            _check("context", CheckStatus.FAILED, _CONTEXT_REFUSED, error.detail),
             _check("proof", CheckStatus.SKIPPED, _PROOF_NOT_RUN),
         ]
     except CredentialFormatError as error:
-        return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, error.message)]
+        return [_check("proof", CheckStatus.FAILED, _BAD_PROOF, error.detail)]
     checks = _context_checks(config_rdf.remote_contexts + document_rdf.remote_contexts)
     config_hash = _sha256(config_rdf.nquads().encode())
     verdict = _signature_check(key, signature, config_hash + _document_hash(document_rdf))
