@@ -18,7 +18,15 @@ from wallet.identifiers import add_identifier, confirmation_token
 from wallet.models import Base, IdentifierKind, Notice, NoticeKind, User
 
 # Endpoints that are public by design, or that only act on the caller's own session.
-PUBLIC_OR_SELF = {"static", "auth.login", "auth.register", "auth.logout", "main.set_language"}
+PUBLIC_OR_SELF = {
+    "static",
+    "auth.login",
+    "auth.register",
+    "auth.logout",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "main.set_language",
+}
 SECRET_VALUE = "victim-secret@example.org"
 
 
