@@ -33,7 +33,9 @@ def client(settings: Settings, database: Database, inbox: Inbox) -> FormClient:
         replace(settings, smtp_url=f"smtp://127.0.0.1:{inbox.port}"), database=database
     )
     app.test_client_class = FormClient
-    return app.test_client()  # type: ignore[return-value]
+    client: FormClient = app.test_client()  # type: ignore[assignment]
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture
