@@ -27,7 +27,7 @@ def settings_or_exit() -> Settings:
     try:
         return load_settings()
     except ConfigurationError as error:
-        raise click.ClickException(f"configuration error: {error.message}") from None
+        raise click.ClickException(f"configuration error: {error.detail}") from None
 
 
 def _upgrade(settings: Settings) -> int:
@@ -77,7 +77,7 @@ def serve_command(host: str, port: int) -> None:
     try:
         app = create_app(settings_or_exit())
     except ConfigurationError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(error.detail) from None
     click.echo(f"Plecak is running on http://{host}:{port}/")
     click.echo("Open it in a browser and choose “Create an account” to log in.")
     run_simple(host, port, app, threaded=True)
@@ -129,7 +129,7 @@ def verify_command(
         anchors = tuple(read_certificate(path) for path in trust_anchors)
         fetcher = service.make_fetcher(documents, offline=offline, allow_loopback=allow_loopback)
     except (ValidationError, FetchError) as error:
-        raise click.UsageError(error.message) from None
+        raise click.UsageError(error.detail) from None
     ctx = VerificationContext(
         fetcher=fetcher,
         at=at,
@@ -161,7 +161,7 @@ def _with_services(action: Callable[[Services], T]) -> T:
         mailer = create_mailer(settings.smtp_url, settings.mail_sender, settings.mail_dir)
         return action(Services(settings=settings, database=database, mailer=mailer))
     except WalletError as error:
-        raise click.ClickException(error.message) from None
+        raise click.ClickException(error.detail) from None
     finally:
         database.engine.dispose()
 
@@ -210,13 +210,13 @@ def pathways_check(
         click.echo(f"cannot read {pathway_file}: {error.strerror}", err=True)
         raise SystemExit(2) from None
     except PathwayFormatError as error:
-        click.echo(f"{pathway_file}: {error.message}", err=True)
+        click.echo(f"{pathway_file}: {error.detail}", err=True)
         raise SystemExit(2) from None
     try:
         at = service.parse_instant(at_text) if at_text else datetime.now(UTC)
         fetcher = service.make_fetcher(documents, offline=offline)
     except (ValidationError, FetchError) as error:
-        raise click.UsageError(error.message) from None
+        raise click.UsageError(error.detail) from None
     ctx = VerificationContext(fetcher=fetcher, at=at, recipients=frozenset(recipients))
     results = [(r.source, r.record, r.report) for r in service.verify_sources(sources, ctx)]
     found = check.check_pathway(pathway, results, at)

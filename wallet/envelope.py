@@ -54,6 +54,7 @@ class EntryFailure:
     source: str
     error_code: str
     message: str
+    detail: str = ""
 
 
 def clr_payloads(items: Iterable[Envelope | EntryFailure]) -> dict[str, JsonObject]:

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the translation catalogue; the route layer translates it."""
+    return message
+
+
 class WalletError(Exception):
-    """Base of every expected failure; ``code`` is stable, ``message`` is user-safe."""
+    """Base of every expected failure; ``code`` is stable, ``message`` is user-safe.
+
+    ``detail`` is the technical account (English, for logs and the command line); it is the
+    message itself unless the raiser gave one.
+    """
 
     code = "wallet_error"
     http_status = 400
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, code: str | None = None, detail: str | None = None) -> None:
+        super().__init__(detail or message)
         self.message = message
+        self.detail = detail or message
         if code is not None:
             self.code = code
 
@@ -49,23 +59,78 @@ class AuthenticationError(WalletError):
     http_status = 401
 
 
-class FetchError(WalletError):
+# What a holder reads for each reason a reader or the fetcher gives; the raiser's text is the
+# detail only. Codes stay coarse and stable ("credential_format", "fetch"); reasons refine them.
+PLAIN_MESSAGES: dict[str, str] = {
+    # reading files and text
+    "credential_format": N_(
+        "Plecak cannot read this as a credential. Check that it is a badge or credential "
+        "file from the issuer."
+    ),
+    "empty": N_("The file is empty."),
+    "too_large": N_("The file is too large to be a credential."),
+    "not_a_credential": N_(
+        "This file is not a credential: it is another kind of document or image."
+    ),
+    "image_without_credential": N_(
+        "This image has no credential inside it. Download the badge image again from the "
+        "place that issued it, or import the credential file instead."
+    ),
+    "damaged_image": N_("The image is damaged or incomplete, so its credential cannot be read."),
+    "unsafe_file": N_("The file was refused because reading it could be unsafe."),
+    "invalid_json": N_("The text is not valid JSON, so it cannot be read as a credential."),
+    "unsupported_credential": N_(
+        "This looks like a credential, but of a kind or version Plecak cannot read."
+    ),
+    "pdf_scripts": N_(
+        "The PDF was refused: it runs scripts or actions when opened, which a certificate "
+        "never needs."
+    ),
+    "pdf_too_long": N_("The PDF has too many pages or attached files to be a certificate."),
+    "pdf_encrypted": N_("The PDF is encrypted, so what it contains cannot be read."),
+    "pdf_damaged": N_("The PDF is damaged, so it cannot be read."),
+    "damaged_archive": N_("The archive is damaged, or it holds more files than Plecak reads."),
+    # fetching from a web address
+    "fetch": N_("The credential could not be fetched from this address."),
+    "bad_address": N_("Enter a web address that starts with https://."),
+    "host_not_found": N_("No server was found at this address. Check it for typing mistakes."),
+    "address_refused": N_(
+        "This address is not allowed: Plecak fetches only from public web addresses."
+    ),
+    "unreachable": N_("The server at this address could not be reached. Try again later."),
+    "timeout": N_("The server at this address took too long to answer. Try again later."),
+    "response_too_large": N_("The document at this address is too large to be a credential."),
+    "redirects": N_("The address redirects too many times, or from https to an insecure address."),
+    "http_not_found": N_("The server says there is nothing at this address."),
+    "http_error": N_("The server at this address answered with an error. Try again later."),
+    "wrong_media_type": N_("The address does not return a document Plecak can read."),
+    "page_without_credential": N_(
+        "The page at this address does not link to a credential Plecak can read."
+    ),
+}
+
+
+class _PlainError(WalletError):
+    """An error raised with technical text: the holder sees the plain message for its reason."""
+
+    def __init__(self, detail: str, *, reason: str | None = None) -> None:
+        self.reason = reason or type(self).code
+        message = PLAIN_MESSAGES.get(self.reason, PLAIN_MESSAGES[type(self).code])
+        super().__init__(message, detail=detail)
+
+
+class FetchError(_PlainError):
     """A network fetch was refused by policy or failed."""
 
     code = "fetch"
     http_status = 502
 
 
-class CredentialFormatError(ValidationError):
-    """Credential bytes cannot be read: the message names what is wrong."""
+class CredentialFormatError(_PlainError, ValidationError):
+    """Credential bytes cannot be read: the detail names what is wrong."""
 
     code = "credential_format"
     http_status = 422
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the translation catalogue; the route layer translates it."""
-    return message
 
 
 class PathwayFormatError(ValidationError):

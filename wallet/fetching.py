@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
-from wallet.errors import N_, CredentialFormatError, FetchError
+from wallet.errors import PLAIN_MESSAGES, CredentialFormatError, FetchError
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 
 logger = logging.getLogger(__name__)
@@ -26,10 +26,11 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_USER_AGENT = "Plecak/0.1 (+credential verifier)"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _CHUNK = 64 * 1024
-ADDRESS_NOT_ALLOWED = N_("This address is not allowed.")
-HOST_NOT_FOUND = N_("This address could not be found.")
-FETCH_TIMED_OUT = N_("The server at this address did not answer in time.")
-FETCH_FAILED = N_("The server at this address could not be reached.")
+# What the holder reads when a fetch is refused or fails (the detail goes to the log only).
+ADDRESS_NOT_ALLOWED = PLAIN_MESSAGES["address_refused"]
+HOST_NOT_FOUND = PLAIN_MESSAGES["host_not_found"]
+FETCH_TIMED_OUT = PLAIN_MESSAGES["timeout"]
+FETCH_FAILED = PLAIN_MESSAGES["unreachable"]
 _IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Cloud instance-metadata endpoints are refused whatever the configuration says.
 _METADATA = frozenset(
@@ -82,7 +83,8 @@ def require_content_type(fetched: Fetched, *media_types: str) -> Fetched:
     if media_type not in media_types:
         raise FetchError(
             f"{fetched.url} answered with media type {media_type or 'none'!r}, "
-            f"expected one of {', '.join(media_types)}"
+            f"expected one of {', '.join(media_types)}",
+            reason="wrong_media_type",
         )
     return fetched
 
@@ -142,7 +144,9 @@ class SafeFetcher:
             deadline = min(deadline, self._until)
         if deadline <= time.monotonic():
             logger.warning("not fetching %s: the time for fetching is spent", url)
-            raise FetchError(FETCH_TIMED_OUT)
+            raise FetchError(
+                f"not fetching {url}: the time for fetching is spent", reason="timeout"
+            )
         current = url
         for _hop in range(self.max_redirects + 1):
             target = self._target(current)
@@ -150,24 +154,33 @@ class SafeFetcher:
             if status in _REDIRECTS and location is not None:
                 following = urljoin(current, location)
                 if target.scheme == "https" and following.startswith("http:"):
-                    raise FetchError(f"{current} redirects from https to plain http")
+                    raise FetchError(
+                        f"{current} redirects from https to plain http", reason="redirects"
+                    )
                 current = following
                 continue
             return Fetched(url=current, status=status, content_type=content_type, body=body)
-        raise FetchError(f"{url} redirected more than {self.max_redirects} times")
+        raise FetchError(
+            f"{url} redirected more than {self.max_redirects} times", reason="redirects"
+        )
 
     def _target(self, url: str) -> _Target:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise FetchError(f"only http and https URLs are fetched, not {parts.scheme or url!r}")
+            raise FetchError(
+                f"only http and https URLs are fetched, not {parts.scheme or url!r}",
+                reason="bad_address",
+            )
         if parts.username or parts.password:
-            raise FetchError(f"URLs with credentials are not fetched: {parts.hostname}")
+            raise FetchError(
+                f"URLs with credentials are not fetched: {parts.hostname}", reason="bad_address"
+            )
         if not parts.hostname:
-            raise FetchError(f"{url!r} names no host")
+            raise FetchError(f"{url!r} names no host", reason="bad_address")
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
         except ValueError:
-            raise FetchError(f"{url!r} has an invalid port") from None
+            raise FetchError(f"{url!r} has an invalid port", reason="bad_address") from None
         address = self._resolve(parts.hostname, port)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return _Target(url, parts.scheme, parts.hostname, port, address, path)
@@ -179,11 +192,13 @@ class SafeFetcher:
         except (socket.gaierror, UnicodeError) as error:
             # How this server's resolver sees names is not the user's business; the log keeps it.
             logger.warning("cannot resolve host %s: %s", host, error)
-            raise FetchError(HOST_NOT_FOUND) from None
+            raise FetchError(
+                f"cannot resolve host {host}: {error}", reason="host_not_found"
+            ) from None
         addresses = [str(answer[4][0]) for answer in answers]
         if not addresses:
             logger.warning("host %s has no addresses", host)
-            raise FetchError(HOST_NOT_FOUND)
+            raise FetchError(f"host {host} has no addresses", reason="host_not_found")
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             reason = address_refusal(
@@ -191,7 +206,10 @@ class SafeFetcher:
             )
             if reason is not None:
                 logger.warning("host %s resolves to %s address %s; refused", host, reason, address)
-                raise FetchError(ADDRESS_NOT_ALLOWED)
+                raise FetchError(
+                    f"host {host} resolves to {reason} address {address}; refused",
+                    reason="address_refused",
+                )
         return addresses[0]
 
     def _get(
@@ -212,17 +230,24 @@ class SafeFetcher:
             response = connection.getresponse()
             length = response.getheader("Content-Length")
             if length is not None and length.isdigit() and int(length) > cap:
-                raise FetchError(f"{target.url} is {length} bytes; the limit is {cap}")
+                raise FetchError(
+                    f"{target.url} is {length} bytes; the limit is {cap}",
+                    reason="response_too_large",
+                )
             body = b"" if response.status in _REDIRECTS else _read_capped(response, cap, deadline)
             content_type = response.getheader("Content-Type") or ""
             return response.status, content_type, response.getheader("Location"), body
         except (OSError, http.client.HTTPException) as error:
             if isinstance(error, TimeoutError) or time.monotonic() >= deadline:
                 logger.warning("%s did not answer within %.1f s", target.url, self.timeout)
-                raise FetchError(FETCH_TIMED_OUT) from None
+                raise FetchError(
+                    f"{target.url} did not answer within {self.timeout} s", reason="timeout"
+                ) from None
             # Socket and protocol errors speak of this server's network; the log keeps them.
             logger.warning("fetching %s failed: %s", target.url, error)
-            raise FetchError(FETCH_FAILED) from None
+            raise FetchError(
+                f"fetching {target.url} failed: {error}", reason="unreachable"
+            ) from None
         finally:
             watchdog.cancel()
             connection.close()
@@ -243,7 +268,9 @@ def _read_capped(response: http.client.HTTPResponse, cap: int, deadline: float) 
     while chunk := response.read1(_CHUNK):
         size += len(chunk)
         if size > cap:
-            raise FetchError(f"the response is larger than the limit of {cap} bytes")
+            raise FetchError(
+                f"the response is larger than the limit of {cap} bytes", reason="response_too_large"
+            )
         if time.monotonic() > deadline:
             raise TimeoutError
         chunks.append(chunk)
@@ -383,7 +410,7 @@ def _read_map(map_file: Path) -> JsonObject:
     except OSError as error:
         raise FetchError(f"cannot read the document map {map_file}: {error.strerror}") from None
     except CredentialFormatError as error:
-        raise FetchError(f"the document map {map_file} is invalid: {error.message}") from None
+        raise FetchError(f"the document map {map_file} is invalid: {error.detail}") from None
 
 
 def _guess_type(path: str | None) -> str:

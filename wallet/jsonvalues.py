@@ -20,12 +20,16 @@ def parse_json(
     """Decode JSON text, refusing oversized or too deeply nested documents."""
     size = len(data.encode() if isinstance(data, str) else data)
     if size > max_bytes:
-        raise CredentialFormatError(f"JSON document is {size} bytes; the limit is {max_bytes}")
+        raise CredentialFormatError(
+            f"JSON document is {size} bytes; the limit is {max_bytes}", reason="too_large"
+        )
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise CredentialFormatError(f"JSON is not valid UTF-8: {error.reason}") from None
+            raise CredentialFormatError(
+                f"JSON is not valid UTF-8: {error.reason}", reason="invalid_json"
+            ) from None
     else:
         text = data
     _check_depth(text, max_depth)
@@ -33,7 +37,8 @@ def parse_json(
         value: JsonValue = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise CredentialFormatError(
-            f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+            f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}",
+            reason="invalid_json",
         ) from None
     return value
 
@@ -47,7 +52,9 @@ def parse_json_object(data: bytes | str, **caps: int) -> JsonObject:
 
 
 def _refuse_constant(name: str) -> JsonValue:
-    raise CredentialFormatError(f"JSON contains the non-standard constant {name}")
+    raise CredentialFormatError(
+        f"JSON contains the non-standard constant {name}", reason="invalid_json"
+    )
 
 
 def _check_depth(text: str, max_depth: int) -> None:
@@ -68,6 +75,8 @@ def _check_depth(text: str, max_depth: int) -> None:
         elif char in "[{":
             depth += 1
             if depth > max_depth:
-                raise CredentialFormatError(f"JSON is nested deeper than {max_depth} levels")
+                raise CredentialFormatError(
+                    f"JSON is nested deeper than {max_depth} levels", reason="unsafe_file"
+                )
         elif char in "]}":
             depth -= 1

@@ -90,11 +90,14 @@ def fetch_credential(fetcher: Fetcher, url: str) -> Fetched:
         # One hop only: a page linking to another page is not followed further.
         if not is_html(linked):
             return linked
-    raise FetchError(N_("The page at this address does not link to a credential Plecak can read."))
+    raise FetchError(
+        f"{fetched.url} links no credential Plecak can read", reason="page_without_credential"
+    )
 
 
 def _fetch_ok(fetcher: Fetcher, url: str) -> Fetched:
     fetched = fetcher.fetch(url, accept=ACCEPT)
     if fetched.status != 200:
-        raise FetchError(f"{url} answered with HTTP status {fetched.status}")
+        reason = "http_not_found" if fetched.status in (404, 410) else "http_error"
+        raise FetchError(f"{url} answered with HTTP status {fetched.status}", reason=reason)
     return fetched

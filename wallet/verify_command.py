@@ -66,7 +66,7 @@ def verify_sources(sources: Sequence[str], ctx: VerificationContext) -> Iterator
         try:
             data = _read_source(source, ctx.fetcher)
         except WalletError as error:
-            yield failure(source, error.code, error.message)
+            yield failure(source, error.code, error.detail)
             continue
         yield from verify_bytes(data, source, ctx)
 
@@ -76,14 +76,14 @@ def verify_bytes(data: bytes, source: str, ctx: VerificationContext) -> list[Sou
     try:
         found = importing.read_any(data, source)
     except WalletError as error:
-        return [failure(source, error.code, error.message)]
+        return [failure(source, error.code, error.detail)]
     if not found:
         return [failure(source, CredentialFormatError.code, "no credential was found in it")]
     containers = clr_payloads(found)
     results = []
     for item in found:
         if isinstance(item, EntryFailure):
-            results.append(failure(item.source, item.error_code, item.message))
+            results.append(failure(item.source, item.error_code, item.detail or item.message))
         else:
             results.append(verify_one(item, ctx, containers))
     return results
@@ -100,7 +100,7 @@ def verify_one(
         record: CredentialRecord | None = importing.normalise(envelope, linked)
     except CredentialFormatError as error:
         record = None
-        checks += (_unreadable_check(error.message),)
+        checks += (_unreadable_check(error.detail),)
     return SourceResult(envelope.source, envelope.format, Report(checks), record)
 
 

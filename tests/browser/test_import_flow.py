@@ -64,7 +64,7 @@ def test_import_flow_zip_picked_and_dropped_reaches_full_progress_with_failure_l
         has=page.get_by_text("Not imported", exact=True)
     )
     expect(failed).to_contain_text("export.zip!photo.jpg")
-    expect(failed).to_contain_text("JPEG")
+    expect(failed).to_contain_text("not a credential")
     expect(page.locator("#job-items a").first).to_have_attribute(
         "href", re.compile(r"^/credentials/\d+$")
     )

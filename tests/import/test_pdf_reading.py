@@ -113,4 +113,4 @@ def test_read_any_signed_pdf_names_its_signer_as_stated() -> None:
 def test_read_any_hostile_pdf_is_refused_with_a_clear_error(pdf: bytes, named: str) -> None:
     with pytest.raises(CredentialFormatError) as raised:
         importing.read_any(pdf, "wrogi.pdf")
-    assert named in raised.value.message
+    assert named in raised.value.detail

@@ -38,6 +38,7 @@ def store_credential(
     issued_on: datetime | None = datetime(2024, 3, 1, tzinfo=UTC),
     verdict: Verdict = Verdict.VERIFIED,
     note: str | None = None,
+    concepts: tuple[tuple[str, dict[str, str]], ...] = (),
 ) -> Credential:
     """A credential row as an import would store it, flushed but not committed."""
     record = CredentialRecord(
@@ -50,7 +51,8 @@ def store_credential(
         skills=tuple(
             Skill(uri=f"urn:skill:{n}", label=LocalizedText.of({"pl": s}))
             for n, s in enumerate(skills)
-        ),
+        )
+        + tuple(Skill(uri=uri, label=LocalizedText.of(labels)) for uri, labels in concepts),
         level=Level(eqf=eqf),
     )
     credential = Credential(

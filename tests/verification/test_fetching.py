@@ -223,5 +223,5 @@ def test_fetch_refused_connection_says_unreachable_and_logs_why(
     with pytest.raises(FetchError) as raised:
         SafeFetcher(allow_loopback=True).fetch(f"http://127.0.0.1:{port}/badge.json")
     assert raised.value.message == FETCH_FAILED
-    assert "Errno" not in str(raised.value)
+    assert "Errno" not in raised.value.message
     assert "refused" in caplog.text.lower()

@@ -129,7 +129,7 @@ def test_upload_archive_runs_as_job_and_reports_each_item(
     assert [item["outcome"] for item in progress["items"]] == ["imported"] * 3 + ["failed"]
     assert [item["verdict"] for item in progress["items"]] == ["verified"] * 3 + [None]
     failed = progress["items"][3]
-    assert failed["source"] == "export.zip!photo.jpg" and "JPEG" in failed["message"]
+    assert failed["source"] == "export.zip!photo.jpg" and "not a credential" in failed["message"]
     assert failed["url"] is None and progress["items"][0]["url"].startswith("/credentials/")
     page = client.get(location).get_data(as_text=True)
     assert "3 imported" in page and "1 not imported" in page and "export.zip!photo.jpg" in page

@@ -24,6 +24,8 @@ PUBLIC_OR_SELF = {
     "auth.login",
     "auth.register",
     "auth.logout",
+    "auth.forgot_password",
+    "auth.reset_password",
     "main.set_language",
     "pathways.schema",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -20,6 +21,8 @@ from wallet.records import CredentialRecord, record_to_json
 from wallet.verification.context import VerificationContext
 from wallet.verification.report import Report, Verdict, report_to_json
 from wallet.verification.verifier import verify_envelope
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ def check_item(
     transaction open and store the outcome afterwards with ``store_item``.
     """
     if isinstance(item, EntryFailure):
+        logger.info("%s not read (%s): %s", item.source, item.error_code, item.detail)
         return ImportResult(
             item.source, ItemOutcome.FAILED, error_code=item.error_code, message=item.message
         )
@@ -123,6 +127,8 @@ def check_item(
         linked = with_container(verification.linked, item, containers)
         record = importing.normalise(item, linked)
     except WalletError as error:
+        # Nothing was written: an item is checked before any of its rows is added.
+        logger.info("%s not imported (%s): %s", item.source, error.code, error.detail)
         return ImportResult(
             item.source, ItemOutcome.FAILED, error_code=error.code, message=error.message
         )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, undefer
 
 from wallet import importing
 from wallet.envelope import EntryFailure, Envelope, clr_payloads
-from wallet.errors import N_, NotFoundError, ValidationError, WalletError
+from wallet.errors import N_, PLAIN_MESSAGES, NotFoundError, ValidationError, WalletError
 from wallet.holder.credentials import (
     CheckedCredential,
     ImportResult,
@@ -302,9 +302,16 @@ def read_payload(payload: bytes) -> list[Envelope | EntryFailure]:
         try:
             items.extend(importing.read_any(part.data, part.name))
         except WalletError as error:
-            items.append(EntryFailure(part.name, error.code, error.message))
+            items.append(EntryFailure(part.name, error.code, error.message, error.detail))
         except UnicodeDecodeError:
-            items.append(EntryFailure(part.name, "credential_format", N_("text that is not UTF-8")))
+            items.append(
+                EntryFailure(
+                    part.name,
+                    "credential_format",
+                    PLAIN_MESSAGES["credential_format"],
+                    "text that is not UTF-8",
+                )
+            )
     return items
 
 

@@ -43,16 +43,19 @@ class _EntryRefused(Exception):
 def archive_entries(data: bytes, source: str) -> Iterator[ArchiveEntry | EntryFailure]:
     """Each file of a ZIP, or the reason it was refused; the archive itself must be sane."""
     if len(data) > MAX_ARCHIVE_BYTES:
-        raise CredentialFormatError(f"the archive is larger than {MAX_ARCHIVE_BYTES} bytes")
+        raise CredentialFormatError(
+            f"the archive is larger than {MAX_ARCHIVE_BYTES} bytes", reason="too_large"
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-        raise CredentialFormatError("a damaged ZIP archive") from None
+        raise CredentialFormatError("a damaged ZIP archive", reason="damaged_archive") from None
     with archive:
         infos = [info for info in archive.infolist() if not _skipped(info)]
         if len(infos) > MAX_ENTRIES:
             raise CredentialFormatError(
-                f"an archive of {len(infos)} files; at most {MAX_ENTRIES} are read"
+                f"an archive of {len(infos)} files; at most {MAX_ENTRIES} are read",
+                reason="damaged_archive",
             )
         budget = MAX_TOTAL_BYTES
         for info in infos:

@@ -38,7 +38,7 @@ class InputKind(enum.Enum):
 def detect_kind(data: bytes) -> InputKind:
     """Classify bytes as PNG, SVG, ZIP, PDF, EDC XML or text; anything else is named."""
     if not data.strip():
-        raise CredentialFormatError("the file is empty")
+        raise CredentialFormatError("the file is empty", reason="empty")
     if data.startswith(PNG_SIGNATURE):
         return InputKind.PNG
     if data.startswith(_ZIP_SIGNATURES):
@@ -47,12 +47,13 @@ def detect_kind(data: bytes) -> InputKind:
         return InputKind.PDF
     for signature, description in _OTHER_SIGNATURES:
         if data.startswith(signature):
-            raise CredentialFormatError(f"this is {description}")
+            raise CredentialFormatError(f"this is {description}", reason="not_a_credential")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CredentialFormatError(
-            "unrecognised binary data: not a PNG, SVG, ZIP, JSON or signed text"
+            "unrecognised binary data: not a PNG, SVG, ZIP, JSON or signed text",
+            reason="not_a_credential",
         ) from None
     head = text.lstrip()[:_XML_SNIFF_CHARS]
     if head.startswith("<"):
@@ -61,6 +62,7 @@ def detect_kind(data: bytes) -> InputKind:
         if "<svg" in head:
             return InputKind.SVG
         raise CredentialFormatError(
-            "XML or HTML that is neither an SVG image nor a European Digital Credential"
+            "XML or HTML that is neither an SVG image nor a European Digital Credential",
+            reason="not_a_credential",
         )
     return InputKind.TEXT

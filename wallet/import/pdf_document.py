@@ -52,7 +52,9 @@ def read_pdf(data: bytes) -> PdfContents:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise CredentialFormatError("the PDF is encrypted, so its contents cannot be read")
+            raise CredentialFormatError(
+                "the PDF is encrypted, so its contents cannot be read", reason="pdf_encrypted"
+            )
         pages = _page_count(reader)
         _refuse_actions(reader)
         return PdfContents(
@@ -64,15 +66,19 @@ def read_pdf(data: bytes) -> PdfContents:
         )
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as error:
         logger.info("unreadable PDF: %s", error)
-        raise CredentialFormatError("the PDF is damaged and cannot be read") from None
+        raise CredentialFormatError(
+            "the PDF is damaged and cannot be read", reason="pdf_damaged"
+        ) from None
     except RecursionError:
-        raise CredentialFormatError("the PDF's objects are nested too deeply to read") from None
+        raise CredentialFormatError(
+            "the PDF's objects are nested too deeply to read", reason="pdf_damaged"
+        ) from None
 
 
 def _catalog(reader: PdfReader) -> DictionaryObject:
     root = reader.trailer["/Root"].get_object()
     if not isinstance(root, DictionaryObject):
-        raise CredentialFormatError("the PDF has no document catalog")
+        raise CredentialFormatError("the PDF has no document catalog", reason="pdf_damaged")
     return root
 
 
@@ -82,10 +88,11 @@ def _page_count(reader: PdfReader) -> int:
     tree = tree.get_object() if tree is not None else None
     declared = tree.get("/Count", 0) if isinstance(tree, DictionaryObject) else 0
     if not isinstance(declared, int) or declared < 1:
-        raise CredentialFormatError("the PDF has no pages")
+        raise CredentialFormatError("the PDF has no pages", reason="pdf_damaged")
     if declared > MAX_PDF_PAGES:
         raise CredentialFormatError(
-            f"the PDF has {declared} pages; a certificate may have at most {MAX_PDF_PAGES}"
+            f"the PDF has {declared} pages; a certificate may have at most {MAX_PDF_PAGES}",
+            reason="pdf_too_long",
         )
     return declared
 
@@ -95,7 +102,9 @@ def _refuse_actions(reader: PdfReader) -> None:
     root = _catalog(reader)
     names = root.get("/Names")
     if isinstance(names, DictionaryObject) and "/JavaScript" in names:
-        raise CredentialFormatError("the PDF contains JavaScript, which a certificate never needs")
+        raise CredentialFormatError(
+            "the PDF contains JavaScript, which a certificate never needs", reason="pdf_scripts"
+        )
     holders: list[DictionaryObject] = [root]
     for page in reader.pages:
         holders.append(page)
@@ -105,7 +114,8 @@ def _refuse_actions(reader: PdfReader) -> None:
     for holder in holders:
         if _runs_script(holder):
             raise CredentialFormatError(
-                "the PDF runs scripts or actions when opened, which a certificate never needs"
+                "the PDF runs scripts or actions when opened, which a certificate never needs",
+                reason="pdf_scripts",
             )
 
 
@@ -151,9 +161,11 @@ def _attachments(reader: PdfReader) -> tuple[PdfAttachment, ...]:
         for data in contents:
             if len(found) >= MAX_ATTACHMENTS:
                 raise CredentialFormatError(
-                    f"the PDF has more than {MAX_ATTACHMENTS} attached files"
+                    f"the PDF has more than {MAX_ATTACHMENTS} attached files", reason="pdf_too_long"
                 )
             if len(data) > MAX_ATTACHMENT_BYTES:
-                raise CredentialFormatError(f"the attached file {name!r} is too large")
+                raise CredentialFormatError(
+                    f"the attached file {name!r} is too large", reason="too_large"
+                )
             found.append(PdfAttachment(str(name)[:200], data))
     return tuple(found)

@@ -24,7 +24,9 @@ MAX_ARCHIVE_DEPTH = 1
 def read_envelopes(data: bytes, source: str) -> list[Envelope]:
     """Every credential in one PNG, SVG, JSON or signed-text file; archives are refused here."""
     if len(data) > MAX_INPUT_BYTES:
-        raise CredentialFormatError(f"the file is larger than {MAX_INPUT_BYTES} bytes")
+        raise CredentialFormatError(
+            f"the file is larger than {MAX_INPUT_BYTES} bytes", reason="too_large"
+        )
     kind = detect_kind(data)
     if kind is InputKind.ZIP:
         raise CredentialFormatError("a ZIP archive: read it with read_archive")
@@ -34,14 +36,16 @@ def read_envelopes(data: bytes, source: str) -> list[Envelope]:
 def read_archive(data: bytes, source: str) -> list[Envelope | EntryFailure]:
     """Every credential in a ZIP archive, with a failure record for each unreadable entry."""
     if detect_kind(data) is not InputKind.ZIP:
-        raise CredentialFormatError("not a ZIP archive")
+        raise CredentialFormatError("not a ZIP archive", reason="damaged_archive")
     return _read_archive(data, source, depth=0)
 
 
 def read_any(data: bytes, source: str) -> list[Envelope | EntryFailure]:
     """Whatever the bytes are: archives give per-entry results, other files their envelopes."""
     if len(data) > MAX_INPUT_BYTES:
-        raise CredentialFormatError(f"the file is larger than {MAX_INPUT_BYTES} bytes")
+        raise CredentialFormatError(
+            f"the file is larger than {MAX_INPUT_BYTES} bytes", reason="too_large"
+        )
     kind = detect_kind(data)
     if kind is InputKind.ZIP:
         return _read_archive(data, source, depth=0)
@@ -78,7 +82,7 @@ def _from_pdf(data: bytes, source: str) -> list[Envelope]:
             envelopes = _read_single(attachment.data, inner, kind)
         except WalletError as error:
             # Certificates attach logos and terms too: a file that is no credential is skipped.
-            logger.info("attachment %s is not a credential: %s", inner, error.message)
+            logger.info("attachment %s is not a credential: %s", inner, error.detail)
             continue
         found.extend(replace(envelope, container=source) for envelope in envelopes)
     return found
@@ -101,7 +105,8 @@ def _from_baked(content: BakedContent, data: bytes, source: str, media: str) -> 
         return envelopes_from_text(content.text, Origin(source, data, media), allow_url=True)
     except CredentialFormatError as error:
         raise CredentialFormatError(
-            f"the badge baked into the image ({content.location}) cannot be read: {error.message}"
+            f"the badge baked into the image ({content.location}) cannot be read: {error.detail}",
+            reason=error.reason,
         ) from None
 
 
@@ -121,8 +126,10 @@ def _read_entry(entry: ArchiveEntry, depth: int) -> list[Envelope | EntryFailure
         kind = detect_kind(entry.data)
         if kind is InputKind.ZIP:
             if depth >= MAX_ARCHIVE_DEPTH:
-                raise CredentialFormatError("an archive nested more than one level deep")
+                raise CredentialFormatError(
+                    "an archive nested more than one level deep", reason="damaged_archive"
+                )
             return _read_archive(entry.data, entry.source, depth=depth + 1)
         return list(_read_single(entry.data, entry.source, kind))
     except WalletError as error:
-        return [EntryFailure(entry.source, error.code, error.message)]
+        return [EntryFailure(entry.source, error.code, error.message, error.detail)]

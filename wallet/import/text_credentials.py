@@ -49,7 +49,8 @@ def envelopes_from_text(text: str, origin: Origin, *, allow_url: bool = False) -
     if allow_url and stripped.startswith(("https://", "http://")) and len(stripped.split()) == 1:
         return [_envelope(CredentialFormat.OB2_HOSTED, origin, {"id": stripped})]
     raise CredentialFormatError(
-        "text that is neither JSON nor a signed credential (compact JWS or SD-JWT)"
+        "text that is neither JSON nor a signed credential (compact JWS or SD-JWT)",
+        reason="not_a_credential",
     )
 
 
@@ -82,9 +83,12 @@ def envelopes_from_json(document: JsonObject, origin: Origin) -> list[Envelope]:
             raise CredentialFormatError("a verifiable credential without a proof")
         return [_envelope(CredentialFormat.VC_DATA_INTEGRITY, origin, document)]
     if not types and not contexts:
-        raise CredentialFormatError("JSON that is not a credential: no type or @context")
+        raise CredentialFormatError(
+            "JSON that is not a credential: no type or @context", reason="not_a_credential"
+        )
     raise CredentialFormatError(
-        f"JSON of type {', '.join(types) or 'unknown'} that is not a credential Plecak reads"
+        f"JSON of type {', '.join(types) or 'unknown'} that is not a credential Plecak reads",
+        reason="unsupported_credential",
     )
 
 
@@ -92,7 +96,8 @@ def _ob2_envelope(assertion: JsonObject, origin: Origin) -> Envelope:
     types = _strings(assertion.get("type"))
     if types and "Assertion" not in types:
         raise CredentialFormatError(
-            f"an Open Badges 2.0 {types[0]}, not an awarded badge (Assertion)"
+            f"an Open Badges 2.0 {types[0]}, not an awarded badge (Assertion)",
+            reason="unsupported_credential",
         )
     verification = assertion.get("verification", assertion.get("verify"))
     kind = verification.get("type") if isinstance(verification, dict) else None
@@ -103,7 +108,7 @@ def _ob2_envelope(assertion: JsonObject, origin: Origin) -> Envelope:
 
 def _jws_envelopes(text: str, origin: Origin) -> list[Envelope]:
     if len(text) > MAX_SIGNED_TEXT_BYTES:
-        raise CredentialFormatError("the signed text is too large")
+        raise CredentialFormatError("the signed text is too large", reason="too_large")
     claims = parse_json_object(split_compact(text).payload)
     if _is_badge_assertion(claims):
         assertion = upgrade_legacy_assertion(claims) if legacy_version(claims) else claims
@@ -113,7 +118,8 @@ def _jws_envelopes(text: str, origin: Origin) -> list[Envelope]:
         credential.get("type")
     ):
         raise CredentialFormatError(
-            "a JWS whose payload is neither an Open Badges assertion nor a verifiable credential"
+            "a JWS whose payload is neither an Open Badges assertion nor a verifiable credential",
+            reason="unsupported_credential",
         )
     if "ClrCredential" in _strings(credential.get("type")):
         clr = _envelope(CredentialFormat.CLR2, origin, claims, text)
@@ -159,7 +165,9 @@ def _nested(credential: JsonObject, origin: Origin) -> list[Envelope]:
         try:
             found = _nested_entry(entry, inner)
         except CredentialFormatError as error:
-            raise CredentialFormatError(f"{inner.source}: {error.message}") from None
+            raise CredentialFormatError(
+                f"{inner.source}: {error.detail}", reason=error.reason
+            ) from None
         envelopes.extend(found)
     return envelopes
 

@@ -54,7 +54,7 @@ def read_pathway_bytes(data: bytes) -> Pathway:
     try:
         document = parse_json(data, max_bytes=MAX_DOCUMENT_BYTES)
     except CredentialFormatError as error:
-        raise PathwayFormatError(error.message) from None
+        raise PathwayFormatError(error.detail) from None
     return read_pathway(document)
 
 

@@ -30,7 +30,7 @@ def read_any_pathway(data: bytes) -> Pathway:
     try:
         document = parse_json(data, max_bytes=MAX_DOCUMENT_BYTES)
     except CredentialFormatError as error:
-        raise PathwayFormatError(error.message) from None
+        raise PathwayFormatError(error.detail) from None
     if not isinstance(document, dict):
         raise PathwayFormatError("$: a pathway document is a JSON object")
     if document.get("format") == FORMAT:

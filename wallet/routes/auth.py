@@ -1,18 +1,19 @@
-"""Registration, log-in and log-out."""
+"""Registration, log-in, log-out and password reset by email."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from wallet import accounts
+from wallet import accounts, recovery
 from wallet.errors import WalletError
 from wallet.extensions import limiter
-from wallet.routes.forms import LoginForm, RegisterForm
-from wallet.routes.scope import db_session, settings, user
+from wallet.routes.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from wallet.routes.scope import db_session, services, settings, user
 from wallet.routes.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -20,6 +21,14 @@ bp = Blueprint("auth", __name__)
 
 def _login_limit() -> str:
     return settings().login_rate_limit
+
+
+# Per address asked about, whether or not an account uses it: the limit reveals nothing.
+RESET_MAILS_PER_ADDRESS = "3 per hour"
+
+
+def _asked_address() -> str:
+    return "reset:" + (request.form.get("email") or "").strip().lower()
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -75,3 +84,49 @@ def logout() -> Response:
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(RESET_MAILS_PER_ADDRESS, methods=["POST"], key_func=_asked_address)
+def forgot_password() -> ResponseReturnValue:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        found = recovery.account_for_reset(db_session(), form.email.data or "")
+        db_session().commit()
+        if found is not None:
+            token = recovery.reset_token(settings().secret_key, found)
+            link = settings().base_url + url_for("auth.reset_password", token=token)
+            services().mailer.send(recovery.reset_mail(found, link, str(get_locale())))
+        # The same answer for every address, so the form tells no one who has an account.
+        flash(
+            _(
+                "If an account uses this address, we have sent it a link to set a new password. "
+                "The link works once, for one hour."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    max_age = recovery.RESET_MAX_AGE_SECONDS
+    secret = settings().secret_key
+    recovery.user_for_token(db_session(), token, secret_key=secret, max_age=max_age)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.reset_password(
+                db_session(), token, form.password.data or "", secret_key=secret, max_age=max_age
+            )
+        except WalletError as error:
+            form.password.errors = [_(error.message)]
+        else:
+            db_session().commit()
+            logout_user()
+            flash(_("Your password has been changed. Log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, token=token), 400 if form.errors else 200

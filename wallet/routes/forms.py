@@ -27,6 +27,20 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired()])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password (at least 10 characters)"), validators=[DataRequired(), Length(min=10)]
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     new = PasswordField(

@@ -5,6 +5,7 @@ Every POST is CSRF-checked by the app-wide ``CSRFProtect``.
 
 from __future__ import annotations
 
+import logging
 from typing import cast
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
@@ -30,6 +31,7 @@ from wallet.services import REQUEST_FETCH_SECONDS
 from wallet.verification.report import Verdict
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
+logger = logging.getLogger(__name__)
 
 MAX_PASTED_CHARS = 5 * 1024 * 1024
 
@@ -106,6 +108,7 @@ def from_url() -> ResponseReturnValue:
             fetcher = services().request_fetcher(REQUEST_FETCH_SECONDS)
             fetched = page_links.fetch_credential(fetcher, form.url.data or "")
         except WalletError as error:
+            logger.info("import from %s refused (%s): %s", form.url.data, error.code, error.detail)
             form.url.errors = [_(error.message)]
         else:
             return _start([UploadPart(fetched.url, fetched.body)])

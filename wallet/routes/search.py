@@ -9,8 +9,9 @@ from flask import Blueprint, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
-from wallet.routes.scope import services, user
+from wallet.routes.scope import db_session, services, user
 from wallet.search import Facet, SearchQuery, parse_query
+from wallet.search.snippets import FIELD_LABELS, hit_reasons
 
 bp = Blueprint("search", __name__)
 
@@ -26,7 +27,13 @@ def index() -> ResponseReturnValue:
     )
     results = services().search_index.search(query)
     return render_template(
-        "search/index.html", results=results, query=query, facets=Facet, link=_linker(query)
+        "search/index.html",
+        results=results,
+        query=query,
+        facets=Facet,
+        link=_linker(query),
+        reasons=hit_reasons(db_session(), results.hits, query.text),
+        field_labels=FIELD_LABELS,
     )
 
 

@@ -55,6 +55,8 @@ class SearchDocument:
     level: str | None = None
     # The title in its other languages: searched like the title, never shown.
     other_titles: str = ""
+    # The skills' labels in every language the credential or the bundled vocabulary gives.
+    concept_labels: str = ""
 
     @property
     def year(self) -> int | None:
@@ -79,7 +81,15 @@ class SearchDocument:
 
     def body(self) -> str:
         """Every searchable text but the title, one paragraph each."""
-        parts = (self.description, self.criteria, self.issuer, *self.skills, *self.tags, self.note)
+        parts = (
+            self.description,
+            self.criteria,
+            self.issuer,
+            *self.skills,
+            *self.tags,
+            self.note,
+            self.concept_labels,
+        )
         return "\n".join(part for part in parts if part)
 
 

@@ -12,6 +12,7 @@ from wallet.errors import CredentialFormatError
 from wallet.models import Credential, CredentialTag, Tag
 from wallet.records import CredentialRecord, LocalizedText, record_from_json
 from wallet.search import SearchDocument
+from wallet.search.concepts import labels_for
 
 BATCH = 500
 
@@ -47,6 +48,14 @@ def document_for(
         note=base.note,
         level=level_label(record),
         other_titles="\n".join(text for _lang, text in record.title.entries if text != base.title),
+        concept_labels="\n".join(
+            dict.fromkeys(
+                [
+                    *(text for skill in skills for _lang, text in skill.label.entries),
+                    *labels_for(skill.uri for skill in skills),
+                ]
+            )
+        ),
     )
 
 

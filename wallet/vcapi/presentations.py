@@ -59,7 +59,7 @@ def open_enveloped_presentation(
         claims = parse_json_object(jws.payload)
     except CredentialFormatError as error:
         raise ValidationError(
-            f"the enveloped presentation cannot be read: {error.message}"
+            f"the enveloped presentation cannot be read: {error.detail}"
         ) from None
     inner = claims.get("vp", claims)
     if not isinstance(inner, dict):
@@ -105,7 +105,7 @@ def _key_unusable(error: WalletError) -> Check:
         status,
         "The key the holder signed the presentation with cannot be found.",
         "Nie można znaleźć klucza, którym posiadacz podpisał prezentację.",
-        detail=error.message,
+        detail=error.detail,
     )
 
 

@@ -61,7 +61,7 @@ def verify_credential_request(data: bytes, ctx: VerificationContext) -> ApiAnswe
             return _invalid("verifiableCredential must be a credential object")
         outcome = verify_credential(credential, ctx)
     except WalletError as error:
-        return _invalid(error.message)
+        return _invalid(error.detail)
     body = _result(outcome.standing, outcome.report.checks)
     return ApiAnswer(200 if outcome.standing is Standing.VERIFIED else 400, body)
 
@@ -87,7 +87,7 @@ def verify_presentation_request(data: bytes, ctx: VerificationContext) -> ApiAns
             for credential in credentials
         ]
     except WalletError as error:
-        return _invalid(error.message)
+        return _invalid(error.detail)
     checks = list(holder_checks) or [_presentation_proof_check(presentation)]
     own = standing_of(Report.of(checks))
     for index, outcome in enumerate(outcomes):

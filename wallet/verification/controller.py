@@ -142,4 +142,4 @@ def _is_web_url(url: str) -> bool:
 
 
 def _message(error: WalletError) -> str:
-    return error.message
+    return error.detail

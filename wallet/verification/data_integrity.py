@@ -80,7 +80,7 @@ def verify_data_integrity(
     try:
         proofs = proof_objects(document)
     except CredentialFormatError as error:
-        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)]
+        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.detail)]
     unsecured = unsecured_document(document)
     by_id = {str(proof["id"]): proof for proof in proofs if isinstance(proof.get("id"), str)}
     outcomes = [
@@ -106,11 +106,11 @@ def _verify_one(
         parsed = read_proof_object(proof)
         secured = _chained_input(unsecured, parsed, by_id)
     except UnsupportedSuiteError as error:
-        skipped = make_proof_check("proof", CheckStatus.SKIPPED, _UNSUPPORTED, error.message)
-        return _ProofOutcome(_labelled([skipped], label), None, error.message)
+        skipped = make_proof_check("proof", CheckStatus.SKIPPED, _UNSUPPORTED, error.detail)
+        return _ProofOutcome(_labelled([skipped], label), None, error.detail)
     except CredentialFormatError as error:
-        failed = make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)
-        return _ProofOutcome(_labelled([failed], label), None, error.message)
+        failed = make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.detail)
+        return _ProofOutcome(_labelled([failed], label), None, error.detail)
     if parsed.purpose != "assertionMethod":
         wrong = make_proof_check("proof", CheckStatus.FAILED, _WRONG_PURPOSE, parsed.purpose)
         return _ProofOutcome(_labelled([wrong], label), None, parsed.purpose)
@@ -142,14 +142,14 @@ def _key_checks(
     try:
         resolved = resolve_key(proof.verification_method, ctx.fetcher, web_scheme=web_scheme)
     except UnsupportedMethodError as error:
-        skipped = make_proof_check("key_resolution", CheckStatus.SKIPPED, _NO_KEY, error.message)
+        skipped = make_proof_check("key_resolution", CheckStatus.SKIPPED, _NO_KEY, error.detail)
         return [skipped, make_proof_check("proof", CheckStatus.SKIPPED, PROOF_NOT_RUN)], None
     except KeyResolutionError as error:
-        failed = make_proof_check("key_resolution", CheckStatus.FAILED, _NO_KEY, error.message)
+        failed = make_proof_check("key_resolution", CheckStatus.FAILED, _NO_KEY, error.detail)
         return [failed, make_proof_check("proof", CheckStatus.SKIPPED, PROOF_NOT_RUN)], None
     except FetchError as error:
         skipped = make_proof_check(
-            "key_resolution", CheckStatus.SKIPPED, _KEY_UNREACHABLE, error.message
+            "key_resolution", CheckStatus.SKIPPED, _KEY_UNREACHABLE, error.detail
         )
         return [skipped, make_proof_check("proof", CheckStatus.SKIPPED, PROOF_NOT_RUN)], None
     return [make_proof_check("key_resolution", CheckStatus.PASSED, _KEY_FOUND, resolved.id)], (

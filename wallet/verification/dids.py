@@ -111,7 +111,7 @@ def _did_key_document(did: str) -> JsonObject:
     try:
         public_key_from_multikey(fingerprint)
     except ValidationError as error:
-        raise KeyResolutionError(f"the did:key is not a usable key: {error.message}") from None
+        raise KeyResolutionError(f"the did:key is not a usable key: {error.detail}") from None
     method_id = f"{did}#{fingerprint}"
     method: JsonObject = {
         "id": method_id,
@@ -136,7 +136,7 @@ def _did_jwk_document(did: str) -> JsonObject:
         public_key_from_jwk(jwk)
     except (ValidationError, CredentialFormatError) as error:
         raise KeyResolutionError(
-            f"the did:jwk does not hold a public JWK: {error.message}"
+            f"the did:jwk does not hold a public JWK: {error.detail}"
         ) from None
     assert isinstance(jwk, dict)  # public_key_from_jwk refuses anything else
     method_id = f"{did}#0"
@@ -198,9 +198,7 @@ def _fetch_did_web(did: str, fetcher: Fetcher, scheme: str) -> JsonObject:
     try:
         return parse_json_object(fetched.body, max_bytes=MAX_DID_DOCUMENT_BYTES)
     except CredentialFormatError as error:
-        raise KeyResolutionError(
-            f"the DID document at {url} is not JSON: {error.message}"
-        ) from None
+        raise KeyResolutionError(f"the DID document at {url} is not JSON: {error.detail}") from None
 
 
 def listed_methods(document: JsonObject, base: str, purpose: str) -> frozenset[str]:
@@ -285,7 +283,7 @@ def _method_key(method: JsonObject) -> PublicKey:
             return public_key_from_jwk(method.get("publicKeyJwk"))
     except ValidationError as error:
         raise KeyResolutionError(
-            f"the verification method's key is unusable: {error.message}"
+            f"the verification method's key is unusable: {error.detail}"
         ) from None
     raise UnsupportedMethodError(f"verification methods of type {kind!r} are not supported")
 

@@ -52,7 +52,7 @@ def verify_ecdsa(
     try:
         signature = raw_to_der(decode_multibase(proof.proof_value), public_key)
     except ValidationError as error:
-        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)]
+        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.detail)]
     algorithm = _CURVES[public_key.curve.name][0]
     if proof.suite == ECDSA_JCS:
         return _verify_jcs(unsecured, config, signature, public_key)
@@ -65,7 +65,7 @@ def verify_ecdsa(
     except ContextError as error:
         return context_refused(error)
     except CredentialFormatError as error:
-        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)]
+        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.detail)]
     data = _digest(config_rdf.nquads().encode(), algorithm) + _digest(
         document_rdf.nquads().encode(), algorithm
     )

@@ -56,7 +56,7 @@ def verify_derived_proof(
         proof_key = public_key_from_multikey("z" + encode_base58(derived.public_key))
         base_signature = raw_to_der(derived.base_signature, issuer_key)
     except (CredentialFormatError, ValidationError) as error:
-        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)]
+        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.detail)]
     if not isinstance(proof_key, ec.EllipticCurvePublicKey) or proof_key.curve.name != (
         "secp256r1"
     ):
@@ -68,7 +68,7 @@ def verify_derived_proof(
     except ContextError as error:
         return context_refused(error)
     except CredentialFormatError as error:
-        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)]
+        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.detail)]
     notes = remote_context_checks(config_rdf.remote_contexts + document_rdf.remote_contexts)
     proof_hash = hashlib.sha256(config_rdf.nquads().encode()).digest()
     keys = (issuer_key, proof_key)
@@ -102,7 +102,7 @@ def _verify_statements(
         try:
             der = raw_to_der(signature, proof_key)
         except ValidationError as error:
-            return make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)
+            return make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.detail)
         check = signature_check(proof_key, der, statement.encode())
         if check.status is not CheckStatus.PASSED:
             return check

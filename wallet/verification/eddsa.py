@@ -44,7 +44,7 @@ def verify_eddsa(
     try:
         signature = decode_multibase(proof.proof_value)
     except ValidationError as error:
-        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)]
+        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.detail)]
     if proof.suite == JCS:
         return _verify_jcs(unsecured, config, signature, public_key)
     checks = _verify_rdfc(unsecured, config, signature, public_key, loader)
@@ -77,7 +77,7 @@ def _verify_rdfc(
     except ContextError as error:
         return context_refused(error)
     except CredentialFormatError as error:
-        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.message)]
+        return [make_proof_check("proof", CheckStatus.FAILED, BAD_PROOF, error.detail)]
     checks = remote_context_checks(config_rdf.remote_contexts + document_rdf.remote_contexts)
     config_hash = _sha256(config_rdf.nquads().encode())
     document_hash = _sha256(document_rdf.nquads().encode())

@@ -106,13 +106,13 @@ def _did_includes(did: str, key: PublicKey, fetcher: Fetcher, web_scheme: str) -
         try:
             own = resolve_verification_method(f"{did}#{fragment}", fetcher, web_scheme=web_scheme)
         except WalletError as error:
-            return PublishedKeys(False, False, f"the issuer's DID cannot be read: {error.message}")
+            return PublishedKeys(False, False, f"the issuer's DID cannot be read: {error.detail}")
         same = jwk_thumbprint(own.public_key) == jwk_thumbprint(key)
         return PublishedKeys(same, not same, f"the key of {did}")
     try:
         document = resolve_did_document(did, fetcher, web_scheme=web_scheme)
     except WalletError as error:
-        return PublishedKeys(False, False, f"the issuer's DID document: {error.message}")
+        return PublishedKeys(False, False, f"the issuer's DID document: {error.detail}")
     keys = listed_keys(document, did)
     wanted = jwk_thumbprint(key)
     if any(jwk_thumbprint(candidate) == wanted for candidate in keys):
@@ -164,7 +164,7 @@ def _fetch_json(url: str, fetcher: Fetcher, unreachable: list[str]) -> JsonObjec
     try:
         fetched = fetcher.fetch(url, accept="application/json", max_bytes=MAX_KEY_DOCUMENT_BYTES)
     except FetchError as error:
-        unreachable.append(error.message)
+        unreachable.append(error.detail)
         return None
     if fetched.status in _ABSENT:
         return None

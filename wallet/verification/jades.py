@@ -100,7 +100,7 @@ def verify_jades(document: str | bytes, ctx: VerificationContext) -> list[Check]
                 CheckStatus.FAILED,
                 "This is not a readable sealed European Digital Credential.",
                 "To nie jest czytelne opieczętowane Europejskie Poświadczenie Cyfrowe.",
-                detail=error.message,
+                detail=error.detail,
             )
         ]
     try:
@@ -114,7 +114,7 @@ def verify_jades(document: str | bytes, ctx: VerificationContext) -> list[Check]
                 CheckStatus.FAILED,
                 "The seal does not carry a usable certificate.",
                 "Pieczęć nie zawiera użytecznego certyfikatu.",
-                detail=error.message,
+                detail=error.detail,
             )
         ]
     subject = certificates[0].subject.rfc4514_string()

@@ -246,7 +246,7 @@ def fetch_jwk(url: str, fetcher: Fetcher, *, kid: str | None = None) -> PublicKe
     try:
         document = parse_json_object(fetched.body, max_bytes=MAX_KEY_DOCUMENT_BYTES)
     except CredentialFormatError as error:
-        raise KeyResolutionError(f"the key at {url} is not JSON: {error.message}") from None
+        raise KeyResolutionError(f"the key at {url} is not JSON: {error.detail}") from None
     if "keys" not in document:
         return key_from_jwk(document)
     return key_from_jwks(document, kid or urlsplit(url).fragment or None)
@@ -287,14 +287,14 @@ def key_resolution_failure(error: WalletError) -> Check:
             CheckStatus.SKIPPED,
             "The issuer's key could not be fetched, so the signature cannot be checked now.",
             "Nie udało się pobrać klucza wystawcy, więc nie można teraz sprawdzić podpisu.",
-            detail=error.message,
+            detail=error.detail,
         )
     return make_check(
         "key_resolution",
         CheckStatus.FAILED,
         "The issuer's key cannot be found or read.",
         "Nie można znaleźć ani odczytać klucza wystawcy.",
-        detail=error.message,
+        detail=error.detail,
     )
 
 

@@ -130,7 +130,7 @@ class ContextLoader:
                 body, max_bytes=MAX_CONTEXT_BYTES, max_depth=MAX_CONTEXT_DEPTH
             )
         except CredentialFormatError as error:
-            raise ContextError(f"the context {url} is not valid JSON: {error.message}") from None
+            raise ContextError(f"the context {url} is not valid JSON: {error.detail}") from None
         self._store.save(url, body)
         return LoadedContext(url, document, bundled=False)
 
@@ -138,7 +138,7 @@ class ContextLoader:
         try:
             fetched = self._fetcher.fetch(url, accept=_ACCEPT, max_bytes=MAX_CONTEXT_BYTES)
         except FetchError as error:
-            raise ContextError(f"the context {url} cannot be fetched: {error.message}") from None
+            raise ContextError(f"the context {url} cannot be fetched: {error.detail}") from None
         if fetched.status != 200:
             raise ContextError(f"the context {url} answered HTTP {fetched.status}")
         return fetched.body

@@ -80,13 +80,13 @@ def fetch_document(ctx: VerificationContext, url: str) -> Retrieved:
     try:
         fetched = ctx.fetcher.fetch(url, accept=ACCEPT_JSON_LD, max_bytes=MAX_DOCUMENT_BYTES)
     except FetchError as error:
-        return Retrieved(url, None, None, error.message)
+        return Retrieved(url, None, None, error.detail)
     if fetched.status != 200:
         return Retrieved(url, fetched.status, None, f"HTTP {fetched.status}")
     try:
         document = parse_json_object(fetched.body, max_bytes=MAX_DOCUMENT_BYTES)
     except CredentialFormatError as error:
-        return Retrieved(url, fetched.status, None, error.message)
+        return Retrieved(url, fetched.status, None, error.detail)
     return Retrieved(url, fetched.status, document)
 
 

@@ -58,7 +58,7 @@ def verify_signed(
     try:
         signed = split_signed(secured)
     except CredentialFormatError as error:
-        return [_proof(CheckStatus.FAILED, error.message)], None
+        return [_proof(CheckStatus.FAILED, error.detail)], None
     documents = load_badge_documents(signed.assertion, ctx, legacy=signed.legacy)
     if isinstance(documents, Unavailable):
         codes = ("schema", "key_resolution", "proof", "revocation")

@@ -160,6 +160,6 @@ def remote_context_checks(remote: tuple[str, ...]) -> list[Check]:
 def context_refused(error: WalletError) -> list[Check]:
     """A context that could not be used: the signature cannot be checked."""
     return [
-        make_proof_check("context", CheckStatus.FAILED, CONTEXT_REFUSED, error.message),
+        make_proof_check("context", CheckStatus.FAILED, CONTEXT_REFUSED, error.detail),
         make_proof_check("proof", CheckStatus.SKIPPED, PROOF_NOT_RUN),
     ]

@@ -168,7 +168,7 @@ def disclosure_check(sd_jwt: SdJwt) -> tuple[JsonObject | None, Check]:
             CheckStatus.FAILED,
             "The revealed details do not match what the issuer signed.",
             "Ujawnione dane nie zgadzają się z tym, co podpisał wystawca.",
-            detail=error.message,
+            detail=error.detail,
         )
     return claims, make_check(
         "disclosure",
@@ -276,7 +276,7 @@ def verify_sd_jwt(
         sd_jwt = parse_sd_jwt(text)
         alg, is_vc = _read_header(sd_jwt)
     except CredentialFormatError as error:
-        return [_format_failed(error.message)]
+        return [_format_failed(error.detail)]
     checks = [_format_passed(is_vc)]
     issuer = sd_jwt_issuer(sd_jwt.claims)
     claims, disclosed = disclosure_check(sd_jwt)
@@ -356,7 +356,7 @@ def _key_binding_problem(
         holder = key_from_jwk(cnf.get("jwk") if isinstance(cnf, dict) else None)
         expected_hash = sd_digest(sd_jwt.presented_part, hash_name(sd_jwt.claims))
     except WalletError as error:
-        return error.message
+        return error.detail
     if kb.header.get("typ") != "kb+jwt":
         return "the KB-JWT typ is not kb+jwt"
     if not verify_signature(alg, kb.signing_input, kb.signature, holder):
@@ -423,7 +423,7 @@ def _fetch_object(url: str, fetcher: Fetcher) -> JsonObject:
     try:
         return parse_json_object(fetched.body, max_bytes=MAX_KEY_DOCUMENT_BYTES)
     except CredentialFormatError as error:
-        raise KeyResolutionError(f"{url} is not a JSON object: {error.message}") from None
+        raise KeyResolutionError(f"{url} is not a JSON object: {error.detail}") from None
 
 
 def _binding_check(

@@ -128,7 +128,7 @@ def timestamp_existence(token: bytes, message: bytes, ctx: VerificationContext) 
     try:
         proof = verify_timestamp_token(token, message)
     except CredentialFormatError as error:
-        return Existence(_timestamp(CheckStatus.WARNING, "invalid", error.message), None)
+        return Existence(_timestamp(CheckStatus.WARNING, "invalid", error.detail), None)
     detail = f"{proof.time.isoformat()} by {proof.authority}"
     if not ctx.trust_anchors:
         return Existence(_timestamp(CheckStatus.SKIPPED, "no_anchors", detail), None)

@@ -108,7 +108,7 @@ def _check_entry(
                 CheckStatus.SKIPPED,
                 "Whether the issuer revoked this credential could not be checked now.",
                 "Nie udało się teraz sprawdzić, czy wystawca unieważnił to poświadczenie.",
-                detail=error.message,
+                detail=error.detail,
             )
         ]
 

@@ -34,4 +34,4 @@ def read_trust_anchors(folder: Path | None) -> tuple[bytes, ...]:
     try:
         return tuple(read_certificate(path) for path in files)
     except ValidationError as error:
-        raise ConfigurationError(f"WALLET_TRUST_ANCHORS: {error.message}") from None
+        raise ConfigurationError(f"WALLET_TRUST_ANCHORS: {error.detail}") from None

@@ -88,7 +88,7 @@ def verify_vc_jwt(
                 CheckStatus.FAILED,
                 "This is not a readable JWT-secured credential.",
                 "To nie jest czytelne poświadczenie zabezpieczone JWT.",
-                detail=error.message,
+                detail=error.detail,
             )
         ]
     checks = [
@@ -205,7 +205,7 @@ def _profile_key(issuer: str, fetcher: Fetcher) -> SigningKey:
     try:
         profile = parse_json_object(fetched.body, max_bytes=MAX_KEY_DOCUMENT_BYTES)
     except CredentialFormatError as error:
-        raise KeyResolutionError(f"the issuer profile is not JSON: {error.message}") from None
+        raise KeyResolutionError(f"the issuer profile is not JSON: {error.detail}") from None
     if isinstance(profile.get("publicKeyJwk"), dict):
         return SigningKey(key_from_jwk(profile["publicKeyJwk"]), "metadata", controller=issuer)
     jwks = profile.get("jwks")

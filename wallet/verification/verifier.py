@@ -193,7 +193,7 @@ def _format_failure(error: CredentialFormatError) -> Check:
         "format",
         CheckStatus.FAILED,
         Message("The credential cannot be read.", "Nie można odczytać poświadczenia."),
-        detail=error.message,
+        detail=error.detail,
     )
 
 

@@ -43,7 +43,7 @@ def verify_xades(document: bytes, ctx: VerificationContext) -> list[Check]:
     try:
         root = importing.parse_edc_xml(document)
     except CredentialFormatError as error:
-        return [_format_failure(error.message)]
+        return [_format_failure(error.detail)]
     signatures = root.findall(".//ds:Signature", _N)
     if not signatures:
         return [_unsealed()]
@@ -53,7 +53,7 @@ def verify_xades(document: bytes, ctx: VerificationContext) -> list[Check]:
     try:
         certificates = _certificates(signature)
     except CredentialFormatError as error:
-        return [_key_failure(error.message)]
+        return [_key_failure(error.detail)]
     subject = certificates[0].subject.rfc4514_string()
     problem = _signature_problem(document, signature, certificates[0])
     checks = [
