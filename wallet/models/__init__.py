@@ -12,6 +12,15 @@ from wallet.models.portfolio import (
     NoticeKind,
     Tag,
 )
+from wallet.models.share import (
+    CvItem,
+    CvProfile,
+    DeviceClass,
+    HolderKey,
+    ShareItem,
+    ShareLink,
+    ShareView,
+)
 
 __all__ = [
     "Base",
@@ -19,7 +28,11 @@ __all__ = [
     "CollectionItem",
     "Credential",
     "CredentialTag",
+    "CvItem",
+    "CvProfile",
+    "DeviceClass",
     "HolderIdentifier",
+    "HolderKey",
     "IdentifierKind",
     "ImportItem",
     "ImportJob",
@@ -27,6 +40,9 @@ __all__ = [
     "JobState",
     "Notice",
     "NoticeKind",
+    "ShareItem",
+    "ShareLink",
+    "ShareView",
     "Tag",
     "User",
     "VerificationRun",

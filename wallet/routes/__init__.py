@@ -14,14 +14,27 @@ from wallet.routes import (
     main,
     notices,
     organise,
+    public,
     search,
+    share,
 )
 from wallet.routes.scope import close_request_session, load_user
 
 
 def register_routes(app: Flask) -> None:
     """Register every blueprint, the error handlers and the per-request session."""
-    for module in (main, auth, account, notices, credentials, organise, imports, search):
+    for module in (
+        main,
+        auth,
+        account,
+        notices,
+        credentials,
+        organise,
+        imports,
+        search,
+        share,
+        public,
+    ):
         app.register_blueprint(module.bp)
     errors.register_error_handlers(app)
     app.teardown_appcontext(close_request_session)
