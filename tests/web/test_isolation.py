@@ -10,15 +10,19 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
-from tests.support.portfolio import victim_portfolio
+from tests.support.portfolio import add_credential, victim_portfolio
 from tests.support.web import FormClient
 from wallet.holder import import_jobs
 from wallet.holder.import_jobs import UploadPart
 from wallet.identifiers import add_identifier, confirmation_token
 from wallet.models import Base, IdentifierKind, Notice, NoticeKind, User
+from wallet.models.base import utcnow
+from wallet.share import links
 
 # Endpoints that are public by design, or that only act on the caller's own session.
 PUBLIC_OR_SELF = {"static", "auth.login", "auth.register", "auth.logout", "main.set_language"}
+# A share link's pages are public to whoever holds its token, by design.
+PUBLIC_OR_SELF |= {"public.share_view", "public.presentation", "public.original", "public.image"}
 SECRET_VALUE = "victim-secret@example.org"
 
 
@@ -54,7 +58,23 @@ def victim_arguments(app: Flask, session: Session, victim: User) -> dict[str, st
         "notice_id": str(notice.id),
         "job_id": str(victim_job(session, victim)),
         **victim_portfolio(session, victim.id, SECRET_VALUE),
+        "link_id": str(victim_link(session, victim)),
     }
+
+
+def victim_link(session: Session, victim: User) -> int:
+    credential_id = add_credential(session, victim.id, title=SECRET_VALUE)
+    created = links.create_share(
+        session,
+        victim.id,
+        label=SECRET_VALUE,
+        choices=[links.Choice(credential_id)],
+        expires_at=None,
+        passcode=None,
+        now=utcnow(),
+    )
+    session.commit()
+    return created.link.id
 
 
 def victim_job(session: Session, victim: User) -> int:
