@@ -9,6 +9,7 @@ from wallet.routes import (
     account,
     auth,
     credentials,
+    cv,
     errors,
     imports,
     main,
@@ -34,6 +35,7 @@ def register_routes(app: Flask) -> None:
         search,
         share,
         public,
+        cv,
     ):
         app.register_blueprint(module.bp)
     errors.register_error_handlers(app)

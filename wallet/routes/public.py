@@ -14,8 +14,9 @@ from wallet.models import Credential, ShareLink
 from wallet.models.base import utcnow
 from wallet.routes.scope import db_session, services, settings
 from wallet.routes.share import REPORT_CACHE, context_factory
-from wallet.share import links, pages
+from wallet.share import cv, links, pages
 from wallet.share.disclosure import is_whole
+from wallet.share.pdf import WeasyRenderer, qr_data_uri
 
 bp = Blueprint("public", __name__)
 
@@ -108,3 +109,19 @@ def _extension(media_type: str) -> str:
     return {"image/png": "png", "image/svg+xml": "svg", "application/jwt": "jwt"}.get(
         kind, "txt" if "jwt" in kind or kind.startswith("text/") else "json"
     )
+
+
+@bp.get("/cv/<slug>")
+def cv_page(slug: str) -> ResponseReturnValue:
+    view = cv.cv_view(db_session(), cv.published_profile(db_session(), slug))
+    return render_template("share/cv.html", cv=view, base=settings().base_url)
+
+
+@bp.get("/cv/<slug>.pdf")
+def cv_pdf(slug: str) -> Response:
+    view = cv.cv_view(db_session(), cv.published_profile(db_session(), slug))
+    html = render_template("share/cv_pdf.html", cv=view, base=settings().base_url, qr=qr_data_uri)
+    data = WeasyRenderer(settings().files_dir / "cv-pdf").render(html)
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="cv-{view.slug}.pdf"'
+    return response
