@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 
+import jsonschema
 import pytest
 from flask import Flask
 from pypdf import PdfReader
@@ -120,3 +123,40 @@ def test_unpublished_cv_answers_404(client: FormClient, db_session: Session, own
     db_session.commit()
     assert client.get(f"/cv/{profile.slug}").status_code == 404
     assert client.get(f"/cv/{profile.slug}.pdf").status_code == 404
+
+
+SCHEMA = Path(__file__).resolve().parents[1] / "data" / "jsonresume" / "schema.json"
+
+
+def test_resume_json_validates_against_the_published_json_resume_schema(
+    client: FormClient, db_session: Session, owner: User
+) -> None:
+    ids = [add_credential(db_session, owner.id, title=f"Course {n}") for n in range(2)]
+    profile = cv.save_profile(db_session, owner.id, profile_input(ids), NOW)
+    db_session.commit()
+    document = client.get(f"/cv/{profile.slug}/resume.json").get_json()
+    schema = json.loads(SCHEMA.read_text())
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    assert list(validator.iter_errors(document)) == []
+    assert [c["name"] for c in document["certificates"]] == ["Course 0", "Course 1"]
+    assert document["work"][0] == {
+        "position": "Analyst",
+        "name": "ACME",
+        "startDate": "2024",
+        "endDate": "2026",
+    }
+    broken = {**document, "certificates": [{"name": 5}]}
+    assert list(validator.iter_errors(broken)) != []
+
+
+def test_europass_export_lists_credentials_as_learning_achievements(
+    client: FormClient, db_session: Session, owner: User
+) -> None:
+    cid = add_credential(db_session, owner.id, title="Course")
+    profile = cv.save_profile(db_session, owner.id, profile_input([cid]), NOW)
+    db_session.commit()
+    document = client.get(f"/cv/{profile.slug}/europass.json").get_json()
+    [achievement] = document["learningAchievements"]
+    assert achievement["title"] == {"en": "Course"}
+    assert achievement["verification"]["status"] == "verified"
+    assert achievement["verification"]["url"].endswith(f"/cv/{profile.slug}#c0")

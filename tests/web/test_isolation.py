@@ -23,7 +23,12 @@ from wallet.share import links
 PUBLIC_OR_SELF = {"static", "auth.login", "auth.register", "auth.logout", "main.set_language"}
 # A share link's pages are public to whoever holds its token, by design.
 PUBLIC_OR_SELF |= {"public.share_view", "public.presentation", "public.original", "public.image"}
-PUBLIC_OR_SELF |= {"public.cv_page", "public.cv_pdf"}  # a published CV is public by choice
+PUBLIC_OR_SELF |= {
+    "public.cv_page",
+    "public.cv_pdf",
+    "public.cv_resume",
+    "public.cv_europass",
+}  # a published CV is public by choice
 SECRET_VALUE = "victim-secret@example.org"
 
 

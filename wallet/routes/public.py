@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from flask import Blueprint, Response, render_template, request, send_file, session
+from flask import Blueprint, Response, render_template, request, send_file, session, url_for
 from flask.typing import ResponseReturnValue
 
 from wallet.holder import images
@@ -14,7 +14,7 @@ from wallet.models import Credential, ShareLink
 from wallet.models.base import utcnow
 from wallet.routes.scope import db_session, services, settings
 from wallet.routes.share import REPORT_CACHE, context_factory
-from wallet.share import cv, links, pages
+from wallet.share import cv, exports, links, pages
 from wallet.share.disclosure import is_whole
 from wallet.share.pdf import WeasyRenderer, qr_data_uri
 
@@ -124,4 +124,25 @@ def cv_pdf(slug: str) -> Response:
     data = WeasyRenderer(settings().files_dir / "cv-pdf").render(html)
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="cv-{view.slug}.pdf"'
+    return response
+
+
+@bp.get("/cv/<slug>/resume.json")
+def cv_resume(slug: str) -> Response:
+    view = cv.cv_view(db_session(), cv.published_profile(db_session(), slug))
+    url = settings().base_url + url_for("public.cv_page", slug=slug)
+    return _json_download(exports.json_resume(view, url), "resume.json")
+
+
+@bp.get("/cv/<slug>/europass.json")
+def cv_europass(slug: str) -> Response:
+    view = cv.cv_view(db_session(), cv.published_profile(db_session(), slug))
+    url = settings().base_url + url_for("public.cv_page", slug=slug)
+    return _json_download(exports.europass_achievements(view, url), "europass.json")
+
+
+def _json_download(document: object, name: str) -> Response:
+    response = Response(json.dumps(document, ensure_ascii=False, indent=2))
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
