@@ -47,7 +47,7 @@ def test_share_link_hiding_grades_shows_three_verified_credentials_logged_out(
     assert preview.status_code == 200 and GRADE not in preview.get_data(as_text=True)
     path = create_link(client, ids)
     stranger = app.test_client()
-    page = stranger.get(path, headers={"User-Agent": PHONE})
+    page = stranger.get(path, headers={"User-Agent": PHONE, "Accept-Language": "en"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert [f"Course {n}" in html for n in range(3)] == [True] * 3
@@ -55,13 +55,17 @@ def test_share_link_hiding_grades_shows_three_verified_credentials_logged_out(
     assert f"/credentials/{extra}" not in html
     assert html.count("Verified: genuine and unchanged") == 3
     assert "shown in part by the holder" in html.lower()
+    polish = stranger.get(path, headers={"Accept-Language": "pl", "User-Agent": PHONE}).get_data(
+        as_text=True
+    )
+    assert polish.count("Zweryfikowane: autentyczne i niezmienione") == 3
     for offered in re.findall(r'href="(/s/[^"]+)"', html):
         body = stranger.get(offered).get_data()
         assert GRADE.encode() not in body, offered
     assert stranger.get(f"{path}/0/original").status_code == 404
     db_session.commit()
     views = db_session.scalars(select(ShareView)).all()
-    assert [v.device.value for v in views] == ["phone"]
+    assert [v.device.value for v in views] == ["phone", "phone"]
 
 
 def test_revoked_unknown_and_expired_links_answer_the_same_neutral_404(
