@@ -23,6 +23,7 @@ from wallet.share import links
 PUBLIC_OR_SELF = {"static", "auth.login", "auth.register", "auth.logout", "main.set_language"}
 # A share link's pages are public to whoever holds its token, by design.
 PUBLIC_OR_SELF |= {"public.share_view", "public.presentation", "public.original", "public.image"}
+PUBLIC_OR_SELF |= {"public.sd_jwt"}
 PUBLIC_OR_SELF |= {
     "public.cv_page",
     "public.cv_pdf",

@@ -14,7 +14,7 @@ from wallet.models import Credential, ShareLink
 from wallet.models.base import utcnow
 from wallet.routes.scope import db_session, services, settings
 from wallet.routes.share import REPORT_CACHE, context_factory
-from wallet.share import cv, exports, links, pages
+from wallet.share import cv, exports, links, pages, sdjwt
 from wallet.share.disclosure import is_whole
 from wallet.share.pdf import WeasyRenderer, qr_data_uri
 
@@ -146,3 +146,20 @@ def _json_download(document: object, name: str) -> Response:
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@bp.get("/s/<token>/<int:position>/sd-jwt")
+def sd_jwt(token: str, position: int) -> Response:
+    link = _open(token)
+    for item, credential in pages.link_pairs(db_session(), link):
+        presented = (
+            sdjwt.sd_jwt_presentation(item, credential) if item.position == position else None
+        )
+        if presented is not None:
+            response = Response(presented, mimetype="application/dc+sd-jwt")
+            response.headers["Content-Disposition"] = (
+                f'attachment; filename="credential-{position + 1}.sd-jwt"'
+            )
+            response.headers["Cache-Control"] = NO_STORE
+            return response
+    raise links.LinkUnavailableError("This link does not work (any more).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from wallet.envelope import CredentialFormat
 from wallet.holder.presentation import CheckRow, Link, check_rows, safe_url
 from wallet.models import Credential, ShareItem
 from wallet.records import record_from_json
@@ -36,6 +37,7 @@ class Disclosed:
     live: bool
     whole: bool
     has_image: bool
+    sd_jwt: bool
 
 
 def is_whole(item: ShareItem, credential: Credential) -> bool:
@@ -98,4 +100,5 @@ def disclose(item: ShareItem, credential: Credential, live: LiveReport, language
         live=live.live,
         whole=is_whole(item, credential),
         has_image=bool(record.image_url) or credential.media_type.startswith("image/"),
+        sd_jwt=credential.format is CredentialFormat.SD_JWT_VC,
     )
