@@ -21,6 +21,11 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP) $(TEST_STAMP)
 
+# The independent verifier (Node.js, Digital Bazaar's libraries) the tests check presentations with.
+VPVERIFY := tools/vpverify/node_modules/.package-lock.json
+$(VPVERIFY): tools/vpverify/package-lock.json
+	cd tools/vpverify && npm ci --silent --no-audit --no-fund
+
 compile-translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS) >/dev/null
 
@@ -33,7 +38,7 @@ demo: $(STAMP)
 	$(BIN)/wallet init
 	$(BIN)/wallet demo
 
-test: $(TEST_STAMP) compile-translations
+test: $(TEST_STAMP) compile-translations $(VPVERIFY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

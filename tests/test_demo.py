@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.support.web import FormClient
-from wallet import demo
+from wallet import create_app, demo
 from wallet.cli import main
 from wallet.config import Settings
 from wallet.db import Database
@@ -138,3 +139,26 @@ def test_create_demo_follows_a_real_data_analyst_pathway(
     assert not analyst.satisfied
     digcomp = next(s for title, s in summaries.items() if title and "DigComp" in title)
     assert digcomp.requirements_met >= 2  # 3.1 and 4.1 at level 4
+
+
+def test_demo_command_prints_cv_pdf_and_share_urls_that_answer(tmp_path: Path) -> None:
+    env = {
+        "WALLET_DATA_DIR": str(tmp_path),
+        "WALLET_SECRET_KEY": "s" * 40,
+        "WALLET_BASE_URL": "http://wallet.test:8000",
+    }
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"], env=env).exit_code == 0
+    output = runner.invoke(main, ["demo"], env=env).output
+    urls = dict(re.findall(r"^(CV page|CV PDF|Share link): (\S+)$", output, re.MULTILINE))
+    assert set(urls) == {"CV page", "CV PDF", "Share link"}, output
+    assert all(url.startswith("http://wallet.test:8000/") for url in urls.values())
+    client = create_app(environ=env).test_client()
+    paths = {name: url.removeprefix("http://wallet.test:8000") for name, url in urls.items()}
+    cv_page = client.get(paths["CV page"])
+    assert cv_page.status_code == 200 and demo.DEMO_NAME in cv_page.get_data(as_text=True)
+    pdf = client.get(paths["CV PDF"])
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
+    share = client.get(paths["Share link"]).get_data(as_text=True)
+    assert share.count('class="tag tag-ok verdict"') == 3
+    assert "Pokazane częściowo przez posiadacza" in share

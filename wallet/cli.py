@@ -254,7 +254,13 @@ def reverify_command(user_email: str | None, expiring_days: int) -> None:
 def demo_command() -> None:
     from wallet.demo import run_demo
 
+    settings = settings_or_exit()
     account = _with_services(lambda services: run_demo(services.database, datetime.now(UTC)))
+    if account.created and account.sharing is not None:
+        base = settings.base_url
+        click.echo(f"CV page: {base}/cv/{account.sharing.cv_slug}")
+        click.echo(f"CV PDF: {base}/cv/{account.sharing.cv_slug}.pdf")
+        click.echo(f"Share link: {base}/s/{account.sharing.share_token}")
     if account.created:
         click.echo(f"Demo account created with {len(account.results)} credentials.")
     else:

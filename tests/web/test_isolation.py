@@ -11,12 +11,14 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
-from tests.support.portfolio import victim_portfolio
+from tests.support.portfolio import add_credential, victim_portfolio
 from tests.support.web import FormClient
 from wallet.holder import import_jobs, pathways
 from wallet.holder.import_jobs import UploadPart
 from wallet.identifiers import add_identifier, confirmation_token
 from wallet.models import Base, IdentifierKind, MatchDecision, Notice, NoticeKind, User
+from wallet.models.base import utcnow
+from wallet.share import links
 
 # Endpoints that are public by design, or that only act on the caller's own session.
 PUBLIC_OR_SELF = {
@@ -29,6 +31,15 @@ PUBLIC_OR_SELF = {
     "main.set_language",
     "pathways.schema",
 }
+# A share link's pages are public to whoever holds its token, by design.
+PUBLIC_OR_SELF |= {"public.share_view", "public.presentation", "public.original", "public.image"}
+PUBLIC_OR_SELF |= {"public.sd_jwt"}
+PUBLIC_OR_SELF |= {
+    "public.cv_page",
+    "public.cv_pdf",
+    "public.cv_resume",
+    "public.cv_europass",
+}  # a published CV is public by choice
 SECRET_VALUE = "victim-secret@example.org"
 
 
@@ -68,6 +79,7 @@ def victim_arguments(app: Flask, session: Session, victim: User) -> dict[str, st
         "pathway_id": str(victim_pathway(session, victim, int(owned["credential_id"]))),
         "key": "digcomp-2.2",
         **owned,
+        "link_id": str(victim_link(session, victim)),
     }
 
 
@@ -91,6 +103,21 @@ def victim_pathway(session: Session, victim: User, credential_id: int) -> int:
     pathways.decide(session, victim.id, stored.id, "m", credential_id, MatchDecision.CONFIRMED)
     session.commit()
     return stored.id
+
+
+def victim_link(session: Session, victim: User) -> int:
+    credential_id = add_credential(session, victim.id, title=SECRET_VALUE)
+    created = links.create_share(
+        session,
+        victim.id,
+        label=SECRET_VALUE,
+        choices=[links.Choice(credential_id)],
+        expires_at=None,
+        passcode=None,
+        now=utcnow(),
+    )
+    session.commit()
+    return created.link.id
 
 
 def victim_job(session: Session, victim: User) -> int:

@@ -27,6 +27,7 @@ from wallet.demo.portfolio import (
     eudi_learning_credential,
     sql_jwt,
 )
+from wallet.demo.sharing import DemoSharing, create_demo_sharing
 from wallet.fetching import OfflineFetcher
 from wallet.holder import pathways
 from wallet.holder.credentials import ImportResult, import_bytes
@@ -61,6 +62,7 @@ class DemoAccount:
     password: str
     created: bool
     results: tuple[ImportResult, ...] = ()
+    sharing: DemoSharing | None = None
 
 
 def create_demo(session: Session, at: dt.datetime) -> DemoAccount:
@@ -87,7 +89,8 @@ def create_demo(session: Session, at: dt.datetime) -> DemoAccount:
         results.extend(import_bytes(session, user.id, build(issuers, DEMO_EMAIL, at), source, ctx))
     for key in DEMO_PATHWAYS:
         pathways.add_template(session, user.id, key)
-    return DemoAccount(DEMO_EMAIL, DEMO_PASSWORD, created=True, results=tuple(results))
+    sharing = create_demo_sharing(session, user.id, DEMO_NAME, at)
+    return DemoAccount(DEMO_EMAIL, DEMO_PASSWORD, True, tuple(results), sharing)
 
 
 def run_demo(database: Database, at: dt.datetime) -> DemoAccount:

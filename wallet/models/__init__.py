@@ -13,6 +13,15 @@ from wallet.models.portfolio import (
     NoticeKind,
     Tag,
 )
+from wallet.models.share import (
+    CvItem,
+    CvProfile,
+    DeviceClass,
+    HolderKey,
+    ShareItem,
+    ShareLink,
+    ShareView,
+)
 
 __all__ = [
     "Base",
@@ -20,8 +29,12 @@ __all__ = [
     "CollectionItem",
     "Credential",
     "CredentialTag",
+    "CvItem",
+    "CvProfile",
+    "DeviceClass",
     "DocumentLink",
     "HolderIdentifier",
+    "HolderKey",
     "HolderPathway",
     "IdentifierKind",
     "ImportItem",
@@ -32,6 +45,9 @@ __all__ = [
     "Notice",
     "NoticeKind",
     "PathwayDecision",
+    "ShareItem",
+    "ShareLink",
+    "ShareView",
     "Tag",
     "User",
     "VerificationRun",

@@ -9,6 +9,7 @@ from wallet.routes import (
     account,
     auth,
     credentials,
+    cv,
     documents,
     errors,
     imports,
@@ -16,7 +17,9 @@ from wallet.routes import (
     notices,
     organise,
     pathways,
+    public,
     search,
+    share,
     vc_api,
 )
 from wallet.routes.scope import close_request_session, load_user
@@ -39,6 +42,9 @@ def register_routes(app: Flask) -> None:
         search,
         pathways,
         vc_api,
+        share,
+        public,
+        cv,
     )
     for module in blueprints:
         app.register_blueprint(module.bp)
