@@ -37,6 +37,7 @@ from wallet.models import (
     VerificationRun,
 )
 from wallet.services import Services
+from wallet.verification.context import RecipientClaims
 from wallet.verification.data_integrity import JCS
 from wallet.verification.report import CheckStatus, Verdict, report_from_json
 
@@ -111,7 +112,7 @@ def status_issuer(http_server: LocalServer) -> Iterator[StatusIssuer]:
 
 def store(session: Session, services: Services, user: User, data: bytes) -> Credential:
     ctx = services.verification_context(
-        frozenset({LEARNER, "alice@example.org"}), AT - timedelta(days=1)
+        RecipientClaims(frozenset({LEARNER, "alice@example.org"})), AT - timedelta(days=1)
     )
     [result] = credentials.import_bytes(session, user.id, data, "upload.json", ctx)
     session.commit()

@@ -11,7 +11,7 @@ from wallet.fetching import Fetcher, SafeFetcher
 from wallet.mail import Mailer
 from wallet.search import SearchIndex
 from wallet.search.indexing import indexed_search
-from wallet.verification.context import VerificationContext
+from wallet.verification.context import RecipientClaims, VerificationContext
 from wallet.verification.jsonld import ContextStore, FileContextStore
 from wallet.verification.trust import read_trust_anchors
 
@@ -36,12 +36,14 @@ class Services:
             self.settings.search_backend, self.settings.search_dir, self.database.sessions
         )
 
-    def verification_context(self, recipients: frozenset[str], at: datetime) -> VerificationContext:
+    def verification_context(self, claims: RecipientClaims, at: datetime) -> VerificationContext:
         """Inputs for verifying a holder's credentials at instant ``at``."""
         return VerificationContext(
             fetcher=self.fetcher,
             at=at,
-            recipients=recipients,
+            recipients=claims.confirmed,
+            unconfirmed=claims.unconfirmed,
+            elsewhere=claims.elsewhere,
             strict_contexts=self.settings.strict_contexts,
             trust_anchors=self.trust_anchors,
             web_scheme="http" if self.settings.allow_loopback_fetch else "https",

@@ -11,7 +11,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from wallet.holder import import_jobs
-from wallet.identifiers import confirmed_identifiers
+from wallet.identifiers import recipient_claims
 from wallet.models.base import utcnow
 from wallet.services import Services
 from wallet.verification.context import VerificationContext
@@ -29,7 +29,7 @@ def job_context(services: Services) -> import_jobs.ContextFactory:
     """A job is verified against its owner's confirmed identifiers, at the time it runs."""
 
     def context_for(session: Session, user_id: int) -> VerificationContext:
-        return services.verification_context(confirmed_identifiers(session, user_id), utcnow())
+        return services.verification_context(recipient_claims(session, user_id), utcnow())
 
     return context_for
 

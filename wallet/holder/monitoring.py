@@ -24,7 +24,7 @@ from wallet.envelope import CredentialFormat
 from wallet.errors import N_, NotFoundError
 from wallet.holder.credentials import reverify_credential
 from wallet.holder.notices import notice_item, notice_mail
-from wallet.identifiers import confirmed_identifiers
+from wallet.identifiers import recipient_claims
 from wallet.models import Credential, Notice, NoticeKind, User
 from wallet.models.base import utcnow
 from wallet.records import record_from_json
@@ -102,7 +102,7 @@ def reverify_stored(
 ) -> list[Notice]:
     """Re-verify one credential (a new run in its history) and add the notices it calls for."""
     before = credential.verdict
-    ctx = services.verification_context(confirmed_identifiers(session, credential.user_id), at)
+    ctx = services.verification_context(recipient_claims(session, credential.user_id), at)
     run = reverify_credential(session, credential, ctx)
     valid_until = record_from_json(credential.record).valid_until
     planned = plan_notices(before, report_from_json(run.report), valid_until, at, expiring_days)

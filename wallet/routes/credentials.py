@@ -27,7 +27,7 @@ from wallet.holder import credentials, images, portfolio
 from wallet.holder.portfolio import ListQuery, PortfolioSummary, SortKey
 from wallet.holder.presentation import CredentialCard, credential_card, credential_page, safe_url
 from wallet.i18n import current_language
-from wallet.identifiers import confirmed_identifiers
+from wallet.identifiers import recipient_claims
 from wallet.markdown import render_markdown
 from wallet.models.base import utcnow
 from wallet.routes.forms import EmptyForm
@@ -189,7 +189,7 @@ def image(credential_id: int) -> Response:
 def reverify(credential_id: int) -> ResponseReturnValue:
     owner = user().id
     credential = credentials.get_credential(db_session(), owner, credential_id)
-    ctx = services().verification_context(confirmed_identifiers(db_session(), owner), utcnow())
+    ctx = services().verification_context(recipient_claims(db_session(), owner), utcnow())
     credentials.reverify_credential(db_session(), credential, ctx)
     db_session().commit()
     flash(_("The credential has been checked again."), "success")
