@@ -23,11 +23,10 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
-from wallet.holder import credentials, images, portfolio
+from wallet.holder import credentials, images, monitoring, portfolio
 from wallet.holder.portfolio import ListQuery, PortfolioSummary, SortKey
 from wallet.holder.presentation import CredentialCard, credential_card, credential_page, safe_url
 from wallet.i18n import current_language
-from wallet.identifiers import recipient_claims
 from wallet.markdown import render_markdown
 from wallet.models.base import utcnow
 from wallet.routes.forms import EmptyForm
@@ -189,8 +188,9 @@ def image(credential_id: int) -> Response:
 def reverify(credential_id: int) -> ResponseReturnValue:
     owner = user().id
     credential = credentials.get_credential(db_session(), owner, credential_id)
-    ctx = services().verification_context(recipient_claims(db_session(), owner), utcnow())
-    credentials.reverify_credential(db_session(), credential, ctx)
+    monitoring.reverify_stored(
+        db_session(), credential, services(), utcnow(), monitoring.DEFAULT_EXPIRING_DAYS
+    )
     db_session().commit()
     flash(_("The credential has been checked again."), "success")
     return redirect(url_for("credentials.detail", credential_id=credential_id))
