@@ -312,3 +312,23 @@ def test_search_commit_for_one_holder_keeps_the_other_current(
     session.commit()
     assert found(index, ola, "statystyka") == [olas.id]
     assert len(found(index, jan, "statystyka")) == 2 and jans.id in found(index, jan, "opisowa")
+
+
+def test_search_hidden_credential_is_not_found_until_shown_again(
+    index: SearchIndex, session: Session, owner: Owner
+) -> None:
+    ola = owner("ola")
+    secret = store_credential(session, ola.id, "Kryptografia dla hobbystów")
+    shown = store_credential(session, ola.id, "Kryptografia stosowana")
+    session.commit()
+    secret.hidden = True
+    session.commit()
+    assert found(index, ola, "kryptografia") == [shown.id]
+    assert sum(facet_counts(run(index, ola), Facet.STATUS).values()) == 1
+    reindex(session, index)
+    assert found(index, ola, "kryptografia") == [shown.id]
+    again = session.get(Credential, secret.id)
+    assert again is not None
+    again.hidden = False
+    session.commit()
+    assert sorted(found(index, ola, "kryptografia")) == sorted([secret.id, shown.id])

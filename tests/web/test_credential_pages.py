@@ -15,7 +15,7 @@ from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import make_issuer, make_png
 from tests.support.portfolio import PNG_DATA_URI, add_credential, loopback_context
 from tests.support.web import FormClient
-from wallet.holder import credentials
+from wallet.holder import credentials, portfolio
 from wallet.models import Credential, User, VerificationRun
 from wallet.routes.credentials import PAGE_SIZE
 
@@ -213,3 +213,15 @@ def test_list_over_one_page_is_paged_with_links(
     second = client.get("/credentials?sort=title&order=asc&page=2").get_data(as_text=True)
     assert f"Badge {PAGE_SIZE + 1:03d}" in second and "Badge 000" not in second
     assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_search_page_leaves_out_hidden_credentials(
+    client: FormClient, owner: User, db_session: Session
+) -> None:
+    hidden = add_credential(db_session, owner.id, title="Secret hobby badge")
+    add_credential(db_session, owner.id, title="Public badge")
+    portfolio.set_hidden(db_session, owner.id, hidden, True)
+    db_session.commit()
+    html = page(client, "/search?q=badge")
+    assert "Public badge" in html
+    assert "Secret hobby badge" not in html
