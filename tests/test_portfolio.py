@@ -8,10 +8,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.support.portfolio import add_credential
+from tests.support.portfolio import AT, add_credential
 from wallet.errors import ConflictError, NotFoundError, ValidationError
 from wallet.holder import portfolio
 from wallet.holder.portfolio import ListQuery, SortKey
+from wallet.holder.skills import skills_overview
 from wallet.models import (
     Collection,
     CollectionItem,
@@ -214,7 +215,7 @@ def test_skills_overview_groups_credentials_by_skill(db_session: Session, owner:
         },
         name="Second",
     )
-    entries = {e.uri: e for e in portfolio.skills_overview(db_session, owner.id)}
+    entries = {e.uri: e for e in skills_overview(db_session, owner.id, AT).entries}
     assert sorted(ref.id for ref in entries[ESCO].credentials) == sorted([first, second])
     assert entries[ESCO].framework.value == "esco"
     assert [ref.id for ref in entries["https://x.example/o"].credentials] == [second]

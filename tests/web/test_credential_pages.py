@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session
 
 from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import make_issuer, make_png
-from tests.support.portfolio import PNG_DATA_URI, add_credential, loopback_context
+from tests.support.portfolio import (
+    PNG_DATA_URI,
+    add_credential,
+    loopback_context,
+    signed_credential,
+)
 from tests.support.web import FormClient
 from wallet.holder import credentials, portfolio
 from wallet.models import Credential, User, VerificationRun
@@ -225,3 +230,31 @@ def test_search_page_leaves_out_hidden_credentials(
     html = page(client, "/search?q=badge")
     assert "Public badge" in html
     assert "Secret hobby badge" not in html
+
+
+def test_skills_page_counts_only_verified_valid_credentials_once_per_title(
+    client: FormClient, owner: User, db_session: Session
+) -> None:
+    achievement = {
+        "alignment": [{"type": ["Alignment"], "targetName": "Data analysis", "targetUrl": ESCO}]
+    }
+    first = add_credential(db_session, owner.id, achievement, title="Data Literacy")
+    copy = add_credential(db_session, owner.id, achievement, title="Data Literacy")
+    forged = json.loads(signed_credential(achievement, title="Forged Analytics"))
+    forged["issuer"]["name"] = "Fake Academy"  # changed after signing: the proof breaks
+    [result] = credentials.import_bytes(
+        db_session, owner.id, json.dumps(forged).encode(), "forged.json", loopback_context()
+    )
+    db_session.commit()
+    expired = add_credential(
+        db_session, owner.id, achievement, title="Old Analytics", validUntil="2026-02-01T00:00:00Z"
+    )
+    html = page(client, "/credentials/skills")
+    evidence, _, rest = html.partition("Not counted as evidence")
+    assert evidence.count("Data Literacy") == 1
+    assert f'href="/credentials/{first}"' in evidence
+    assert f'href="/credentials/{copy}"' not in html
+    assert "Forged Analytics" not in evidence and "Old Analytics" not in evidence
+    assert f'href="/credentials/{result.credential_id}"' in rest and "Fake Academy" in rest
+    assert "Failed verification" in rest
+    assert f'href="/credentials/{expired}"' in rest and "Expired" in rest

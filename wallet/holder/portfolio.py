@@ -20,7 +20,6 @@ from wallet.models import (
     Notice,
     Tag,
 )
-from wallet.records import LocalizedText, SkillFramework, skills_from_json
 from wallet.verification.report import Verdict
 
 MAX_TAG_CHARS = 80
@@ -71,24 +70,6 @@ class CollectionSummary:
     name: str
     description: str | None
     count: int
-
-
-@dataclass(frozen=True)
-class CredentialRef:
-    """Enough of a credential to link to it."""
-
-    id: int
-    title: str
-
-
-@dataclass(frozen=True)
-class SkillEntry:
-    """A skill across the portfolio and the credentials that evidence it."""
-
-    uri: str
-    label: LocalizedText
-    framework: SkillFramework
-    credentials: tuple[CredentialRef, ...]
 
 
 def list_credentials(session: Session, user_id: int, query: ListQuery) -> list[Credential]:
@@ -373,25 +354,6 @@ def _require_free_name(session: Session, user_id: int, name: str) -> None:
     )
     if taken is not None:
         raise ConflictError(N_("You already have a collection with this name."), code="duplicate")
-
-
-def skills_overview(session: Session, user_id: int) -> list[SkillEntry]:
-    """Every skill the user's visible credentials align to, with the credentials behind it."""
-    found: dict[str, SkillEntry] = {}
-    credentials = session.scalars(
-        select(Credential)
-        .where(Credential.user_id == user_id, Credential.hidden.is_(False))
-        .order_by(func.lower(Credential.title), Credential.id)
-    )
-    for credential in credentials:
-        ref = CredentialRef(credential.id, credential.title)
-        for skill in skills_from_json(credential.record):
-            entry = found.get(skill.uri) or SkillEntry(skill.uri, skill.label, skill.framework, ())
-            if ref not in entry.credentials:
-                label = entry.label or skill.label
-                entry = SkillEntry(entry.uri, label, entry.framework, (*entry.credentials, ref))
-            found[skill.uri] = entry
-    return sorted(found.values(), key=lambda e: ((e.label.get() or e.uri).lower(), e.uri))
 
 
 def file_credential(

@@ -26,6 +26,7 @@ from werkzeug.utils import secure_filename
 from wallet.holder import credentials, images, monitoring, portfolio
 from wallet.holder.portfolio import ListQuery, PortfolioSummary, SortKey
 from wallet.holder.presentation import CredentialCard, credential_card, credential_page, safe_url
+from wallet.holder.skills import skills_overview
 from wallet.i18n import current_language
 from wallet.markdown import render_markdown
 from wallet.models.base import utcnow
@@ -126,8 +127,13 @@ def index() -> ResponseReturnValue:
 @bp.get("/skills")
 @login_required
 def skills() -> ResponseReturnValue:
-    entries = portfolio.skills_overview(db_session(), user().id)
-    return render_template("credentials/skills.html", entries=entries, language=current_language())
+    overview = skills_overview(db_session(), user().id, utcnow())
+    return render_template(
+        "credentials/skills.html",
+        entries=overview.entries,
+        uncounted=overview.uncounted,
+        language=current_language(),
+    )
 
 
 @bp.get("/<int:credential_id>")
