@@ -18,6 +18,7 @@ from wallet.search import Facet, SearchIndex, SearchQuery, SearchResults
 from wallet.search.indexing import create_search_index, reindex
 from wallet.search.whoosh_index import WhooshIndex
 from wallet.verification.report import Verdict
+from wallet.verification.standing import Standing
 
 Owner = Callable[[str], User]
 
@@ -166,7 +167,7 @@ def test_search_hit_carries_title_issuer_date_and_verdict(
     session.commit()
     [hit] = run(index, ola, "lodz").hits
     assert (hit.credential_id, hit.title, hit.issuer) == (stored.id, "Łódź", "Urząd")
-    assert (hit.issued_on, hit.verdict) == (issued, Verdict.UNVERIFIABLE)
+    assert (hit.issued_on, hit.verdict) == (issued, Standing.UNVERIFIABLE)
 
 
 def test_indexing_commit_adds_and_delete_removes(

@@ -54,9 +54,25 @@ def test_index_lists_title_issuer_and_verdict(
 def test_index_expired_credential_is_marked_expired(
     client: FormClient, owner: User, db_session: Session
 ) -> None:
-    add_credential(db_session, owner.id, validUntil="2026-02-01T00:00:00Z")
+    credential_id = add_credential(db_session, owner.id, validUntil="2026-02-01T00:00:00Z")
     html = page(client, "/credentials")
-    assert "Expired" in html and "Failed verification" in html and "is-flagged" in html
+    # Expired is amber and says so in words; a genuine expired credential is no forgery.
+    assert re.search(r'class="tag tag-warn verdict">.*?Expired</span>', html)
+    assert "Failed verification" not in html and "is-flagged" in html
+    detail = page(client, f"/credentials/{credential_id}")
+    assert "Expired" in detail and "Failed verification" not in detail
+
+
+def test_search_facets_and_hits_use_the_standing_vocabulary(
+    client: FormClient, owner: User, db_session: Session
+) -> None:
+    add_credential(db_session, owner.id, title="Old badge", validUntil="2026-02-01T00:00:00Z")
+    add_credential(db_session, owner.id, title="New badge")
+    html = page(client, "/search?q=badge")
+    assert "Expired (1)" in html and "Verified (1)" in html
+    assert "Failed verification" not in html
+    filtered = page(client, "/search?q=badge&status=expired")
+    assert "Old badge" in filtered and "New badge" not in filtered
 
 
 def test_index_hidden_credential_shown_only_when_asked(

@@ -19,6 +19,7 @@ from wallet.records import (
     record_from_json,
 )
 from wallet.verification.report import CheckStatus, Report, Verdict, report_from_json
+from wallet.verification.standing import Standing, standing_from
 
 _FRAMEWORK_NAMES = {
     SkillFramework.ESCO: "ESCO",
@@ -68,6 +69,7 @@ class CredentialCard:
     expired: bool
     revoked: bool
     hidden: bool
+    standing: Standing = Standing.UNVERIFIABLE
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class HistoryRow:
     """One earlier verification."""
 
     ran_at: datetime
-    verdict: Verdict
+    verdict: Standing
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,8 @@ def report_flags(report: Report) -> tuple[bool, bool]:
 
 def credential_card(credential: Credential) -> CredentialCard:
     """The list's view of ``credential``."""
-    expired, revoked = report_flags(report_from_json(credential.report))
+    report = report_from_json(credential.report)
+    expired, revoked = report_flags(report)
     return CredentialCard(
         id=credential.id,
         title=credential.title,
@@ -150,6 +153,7 @@ def credential_card(credential: Credential) -> CredentialCard:
         expired=expired,
         revoked=revoked,
         hidden=credential.hidden,
+        standing=standing_from(credential.verdict, report),
     )
 
 
@@ -174,7 +178,10 @@ def credential_page(credential: Credential, language: str) -> CredentialPage:
         facts=facts_panel(record, language),
         eu_described=is_eu_described(assess_annex1(record)),
         checks=tuple(check_rows(report, language)),
-        history=tuple(HistoryRow(run.ran_at, run.verdict) for run in reversed(credential.runs)),
+        history=tuple(
+            HistoryRow(run.ran_at, standing_from(run.verdict, report_from_json(run.report)))
+            for run in reversed(credential.runs)
+        ),
         note=credential.note,
     )
 

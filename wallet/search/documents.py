@@ -12,6 +12,8 @@ from wallet.errors import CredentialFormatError
 from wallet.models import Credential, CredentialTag, Tag
 from wallet.records import CredentialRecord, LocalizedText, record_from_json
 from wallet.search import SearchDocument
+from wallet.verification.report import report_from_json
+from wallet.verification.standing import standing_from
 
 BATCH = 500
 
@@ -26,7 +28,7 @@ def document_for(
         title=credential.title,
         issuer=credential.issuer_name,
         issued_on=credential.issued_on,
-        verdict=credential.verdict,
+        verdict=standing_from(credential.verdict, report_from_json(credential.report)),
         tags=_distinct(tags),
         note=credential.note or "",
     )
