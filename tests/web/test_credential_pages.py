@@ -274,3 +274,37 @@ def test_skills_page_counts_only_verified_valid_credentials_once_per_title(
     assert f'href="/credentials/{result.credential_id}"' in rest and "Fake Academy" in rest
     assert "Failed verification" in rest
     assert f'href="/credentials/{expired}"' in rest and "Expired" in rest
+
+
+def test_detail_facts_panel_reads_as_a_person_reads_it(
+    client: FormClient, owner: User, db_session: Session
+) -> None:
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    alignment = {"type": ["Alignment"], "targetName": "Data analysis", "targetUrl": ESCO}
+    achievement = {"creditsAvailable": 5, "alignment": [alignment, alignment]}
+    subject = {
+        "id": did,
+        "type": ["AchievementSubject"],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityType": "emailAddress",
+                "hashed": True,
+                "identityHash": "sha256$" + "0" * 64,
+            }
+        ],
+        "achievement": {
+            "id": "https://issuer.example/achievements/data-literacy",
+            "type": ["Achievement"],
+            "name": "Data Literacy",
+            "criteria": {"narrative": "Pass."},
+            **achievement,
+        },
+    }
+    credential_id = add_credential(db_session, owner.id, credentialSubject=subject)
+    html = page(client, f"/credentials/{credential_id}")
+    facts = html.split('id="facts-heading"', 1)[1].split("</dl>", 1)[0]
+    assert "5 credits (system not stated)" in facts and "creditsAvailable" not in facts
+    assert f"you ({did})" in facts and "id: did" not in facts
+    assert "you (an email address, hashed)" in facts and "emailAddress" not in facts
+    assert facts.count(f'<a href="{ESCO}" rel="nofollow noopener">Data analysis</a>') == 1
