@@ -22,6 +22,7 @@ from tests.support.di_issuer import TestIssuer, achievement_credential
 from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import make_issuer
 from tests.support.status_lists import bitstring_entry, bitstring_list_credential, encode_list
+from tests.support.web import FormClient
 from wallet.cli import main
 from wallet.config import Settings
 from wallet.db import Database
@@ -37,8 +38,10 @@ from wallet.models import (
     VerificationRun,
 )
 from wallet.services import Services
+from wallet.verification.context import RecipientClaims
 from wallet.verification.data_integrity import JCS
 from wallet.verification.report import CheckStatus, Verdict, report_from_json
+from wallet.verification.standing import Standing
 
 AT = datetime(2026, 6, 1, tzinfo=UTC)
 LEARNER = "did:example:learner"
@@ -111,7 +114,7 @@ def status_issuer(http_server: LocalServer) -> Iterator[StatusIssuer]:
 
 def store(session: Session, services: Services, user: User, data: bytes) -> Credential:
     ctx = services.verification_context(
-        frozenset({LEARNER, "alice@example.org"}), AT - timedelta(days=1)
+        RecipientClaims(frozenset({LEARNER, "alice@example.org"})), AT - timedelta(days=1)
     )
     [result] = credentials.import_bytes(session, user.id, data, "upload.json", ctx)
     session.commit()
@@ -297,7 +300,7 @@ def test_plan_notices_failed_revocation_does_not_also_report_a_verdict_change() 
     report = report_from_json(
         [{"code": "revocation", "status": "failed", "message": {"en": "x", "pl": "x"}}]
     )
-    planned = monitoring.plan_notices(Verdict.VERIFIED, report, None, AT, 30)
+    planned = monitoring.plan_notices(Standing.VERIFIED, report, None, AT, 30)
     assert [plan.kind for plan in planned] == [NoticeKind.REVOKED]
 
 
@@ -316,3 +319,49 @@ def test_reverify_command_prints_a_summary(tmp_path: Path) -> None:
     result = runner.invoke(main, ["reverify", "--expiring-days", "10"], env=env)
     assert result.exit_code == 0, result.output
     assert "Re-checked 0 credentials" in result.output
+
+
+def test_reverify_all_revoked_reinstated_revoked_again_notifies_each_change(
+    db_session: Session, services: Services, holder: User, status_issuer: StatusIssuer
+) -> None:
+    store(db_session, services, holder, with_status(status_issuer))
+    for hour, revoked in enumerate((True, False, True)):
+        status_issuer.publish(revoked=revoked)
+        monitoring.reverify_all(services, at=AT + timedelta(hours=hour))
+    assert notice_kinds(db_session, holder) == [
+        NoticeKind.REVOKED,
+        NoticeKind.VERDICT_CHANGED,
+        NoticeKind.REVOKED,
+    ]
+
+
+def test_plan_notices_expired_turning_failed_reports_the_change() -> None:
+    report = report_from_json(
+        [
+            {"code": "expiry", "status": "failed", "message": {"en": "x", "pl": "x"}},
+            {"code": "signature", "status": "failed", "message": {"en": "x", "pl": "x"}},
+        ]
+    )
+    [planned] = monitoring.plan_notices(Standing.EXPIRED, report, None, AT, 30)
+    assert planned.kind is NoticeKind.VERDICT_CHANGED
+    assert planned.details == {"verdict_before": "expired", "verdict_after": "failed"}
+
+
+def test_recheck_route_status_change_creates_a_notice_each_time(
+    client: FormClient,
+    login_as: Callable[[User], None],
+    db_session: Session,
+    services: Services,
+    holder: User,
+    status_issuer: StatusIssuer,
+) -> None:
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    stored = store(db_session, services, holder, with_status(status_issuer))
+    login_as(holder)
+    for revoked in (True, False):
+        status_issuer.publish(revoked=revoked)
+        assert client.submit(f"/credentials/{stored.id}/verify").status_code == 302
+    assert notice_kinds(db_session, holder) == [NoticeKind.REVOKED, NoticeKind.VERDICT_CHANGED]
+    html = client.get("/notices").get_data(as_text=True)
+    assert "The issuer has revoked this credential." in html
+    assert "changed from “revoked” to “verified”" in html

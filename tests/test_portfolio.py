@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +12,7 @@ from tests.support.portfolio import AT, add_credential
 from wallet.errors import ConflictError, NotFoundError, ValidationError
 from wallet.holder import portfolio
 from wallet.holder.portfolio import ListQuery, SortKey
+from wallet.holder.skills import skills_overview
 from wallet.models import (
     Collection,
     CollectionItem,
@@ -23,7 +23,6 @@ from wallet.models import (
     VerificationRun,
 )
 from wallet.verification.report import Verdict
-from wallet.verification.standing import Standing
 
 ESCO = "http://data.europa.eu/esco/skill/5d7d8c5e-0a3e-4d7b-9a84-4b56b2e3b2a1"
 
@@ -216,7 +215,7 @@ def test_skills_overview_groups_credentials_by_skill(db_session: Session, owner:
         },
         name="Second",
     )
-    entries = {e.uri: e for e in portfolio.skills_overview(db_session, owner.id)}
+    entries = {e.uri: e for e in skills_overview(db_session, owner.id, AT).entries}
     assert sorted(ref.id for ref in entries[ESCO].credentials) == sorted([first, second])
     assert entries[ESCO].framework.value == "esco"
     assert [ref.id for ref in entries["https://x.example/o"].credentials] == [second]
@@ -229,19 +228,3 @@ def test_summarise_counts_by_verdict_and_hidden(db_session: Session, owner: User
     summary = portfolio.summarise(db_session, owner.id)
     assert (summary.total, summary.verified, summary.failed, summary.hidden) == (2, 1, 1, 1)
     assert hidden not in [c.id for c in summary.latest] and len(summary.latest) == 1
-
-
-def test_skills_overview_counts_only_verified_valid_credentials_as_evidence(
-    db_session: Session, owner: User
-) -> None:
-    aligned = {"alignment": [alignment("Data analysis", ESCO)]}
-    valid = add_credential(db_session, owner.id, aligned, title="Valid")
-    lapsed = add_credential(
-        db_session, owner.id, aligned, title="Lapsed", validUntil="2026-09-01T00:00:00Z"
-    )
-    before = {e.uri: e for e in portfolio.skills_overview(db_session, owner.id, AT)}
-    assert sorted(ref.id for ref in before[ESCO].credentials) == sorted([valid, lapsed])
-    later = datetime(2026, 10, 1, tzinfo=UTC)
-    entry = {e.uri: e for e in portfolio.skills_overview(db_session, owner.id, later)}[ESCO]
-    assert [ref.id for ref in entry.credentials] == [valid]
-    assert [(ref.id, ref.standing) for ref in entry.others] == [(lapsed, Standing.EXPIRED)]

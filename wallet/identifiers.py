@@ -13,6 +13,7 @@ from wallet.accounts import normalise_email
 from wallet.errors import N_, ConflictError, NotFoundError, ValidationError
 from wallet.mail import OutgoingMail
 from wallet.models import HolderIdentifier, IdentifierKind, User
+from wallet.verification.context import RecipientClaims
 
 _CONFIRM_SALT = "plecak.identifier-confirmation"
 _PHONE = re.compile(r"^\+?[0-9]{6,15}$")
@@ -118,11 +119,22 @@ def confirm_identifier(
     return identifier
 
 
-def confirmed_identifiers(session: Session, user_id: int) -> frozenset[str]:
-    """The values of the user's confirmed identifiers (what recipient checks match against)."""
-    rows = session.scalars(
-        select(HolderIdentifier.value).where(
-            HolderIdentifier.user_id == user_id, HolderIdentifier.confirmed_at.is_not(None)
-        )
+def recipient_claims(session: Session, user_id: int) -> RecipientClaims:
+    """The user's identifiers, confirmed or not, and those other accounts have confirmed.
+
+    The account's registration address counts once confirmed like any other identifier.
+    """
+    rows = session.execute(
+        select(
+            HolderIdentifier.user_id, HolderIdentifier.value, HolderIdentifier.confirmed_at
+        ).where((HolderIdentifier.user_id == user_id) | HolderIdentifier.confirmed_at.is_not(None))
     )
-    return frozenset(rows)
+    confirmed: set[str] = set()
+    unconfirmed: set[str] = set()
+    elsewhere: set[str] = set()
+    for owner, value, confirmed_at in rows:
+        if owner == user_id:
+            (confirmed if confirmed_at is not None else unconfirmed).add(value)
+        elif confirmed_at is not None:
+            elsewhere.add(value)
+    return RecipientClaims(frozenset(confirmed), frozenset(unconfirmed), frozenset(elsewhere))

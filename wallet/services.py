@@ -11,7 +11,7 @@ from wallet.fetching import Fetcher, SafeFetcher, bounded_fetcher
 from wallet.mail import Mailer
 from wallet.search import SearchIndex
 from wallet.search.indexing import indexed_search
-from wallet.verification.context import VerificationContext
+from wallet.verification.context import RecipientClaims, VerificationContext
 from wallet.verification.jsonld import ContextStore, FileContextStore
 from wallet.verification.trust import read_trust_anchors
 
@@ -41,17 +41,26 @@ class Services:
         )
 
     def verification_context(
-        self, recipients: frozenset[str], at: datetime, *, fetch_seconds: float | None = None
+        self,
+        claims: RecipientClaims | frozenset[str],
+        at: datetime,
+        *,
+        fetch_seconds: float | None = None,
     ) -> VerificationContext:
         """Inputs for verifying a holder's credentials at instant ``at``.
 
-        With ``fetch_seconds``, every fetch ends that long from now at the latest.
+        ``claims`` may be bare confirmed identifiers (none, for a visitor's check). With
+        ``fetch_seconds``, every fetch ends that long from now at the latest.
         """
+        if isinstance(claims, frozenset):
+            claims = RecipientClaims(confirmed=claims)
         fetcher = self.fetcher if fetch_seconds is None else self.request_fetcher(fetch_seconds)
         return VerificationContext(
             fetcher=fetcher,
             at=at,
-            recipients=recipients,
+            recipients=claims.confirmed,
+            unconfirmed=claims.unconfirmed,
+            elsewhere=claims.elsewhere,
             strict_contexts=self.settings.strict_contexts,
             trust_anchors=self.trust_anchors,
             web_scheme="http" if self.settings.allow_loopback_fetch else "https",

@@ -18,6 +18,7 @@ from wallet.search import Facet, SearchIndex, SearchQuery, SearchResults
 from wallet.search.indexing import create_search_index, reindex
 from wallet.search.whoosh_index import WhooshIndex
 from wallet.verification.report import Verdict
+from wallet.verification.standing import Standing
 
 Owner = Callable[[str], User]
 
@@ -166,7 +167,7 @@ def test_search_hit_carries_title_issuer_date_and_verdict(
     session.commit()
     [hit] = run(index, ola, "lodz").hits
     assert (hit.credential_id, hit.title, hit.issuer) == (stored.id, "Łódź", "Urząd")
-    assert (hit.issued_on, hit.verdict) == (issued, Verdict.UNVERIFIABLE)
+    assert (hit.issued_on, hit.verdict) == (issued, Standing.UNVERIFIABLE)
 
 
 def test_indexing_commit_adds_and_delete_removes(
@@ -312,3 +313,23 @@ def test_search_commit_for_one_holder_keeps_the_other_current(
     session.commit()
     assert found(index, ola, "statystyka") == [olas.id]
     assert len(found(index, jan, "statystyka")) == 2 and jans.id in found(index, jan, "opisowa")
+
+
+def test_search_hidden_credential_is_not_found_until_shown_again(
+    index: SearchIndex, session: Session, owner: Owner
+) -> None:
+    ola = owner("ola")
+    secret = store_credential(session, ola.id, "Kryptografia dla hobbystów")
+    shown = store_credential(session, ola.id, "Kryptografia stosowana")
+    session.commit()
+    secret.hidden = True
+    session.commit()
+    assert found(index, ola, "kryptografia") == [shown.id]
+    assert sum(facet_counts(run(index, ola), Facet.STATUS).values()) == 1
+    reindex(session, index)
+    assert found(index, ola, "kryptografia") == [shown.id]
+    again = session.get(Credential, secret.id)
+    assert again is not None
+    again.hidden = False
+    session.commit()
+    assert sorted(found(index, ola, "kryptografia")) == sorted([secret.id, shown.id])

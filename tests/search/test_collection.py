@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from wallet.search import Facet, SearchHit, SearchQuery, SearchResults
 from wallet.search.collection import FACETS, Collection, Collections, Entry
 from wallet.search.text import terms
-from wallet.verification.report import Verdict
+from wallet.verification.standing import Standing
 
 
 def entry(
@@ -19,7 +19,7 @@ def entry(
     skills: tuple[str, ...] = (),
 ) -> Entry:
     issued = datetime(year, 1, 1, tzinfo=UTC)
-    hit = SearchHit(credential_id, title, "Issuer", issued, Verdict.VERIFIED)
+    hit = SearchHit(credential_id, title, "Issuer", issued, Standing.VERIFIED)
     values = {Facet.SKILL: skills, Facet.YEAR: (str(year),), Facet.STATUS: ("verified",)}
     facets = tuple(values.get(facet, ()) for facet in FACETS)
     return Entry(hit, tuple(terms(title)), tuple(terms(body)), facets)

@@ -10,7 +10,7 @@ from whoosh.fields import ID, Schema
 
 from wallet.search import SearchDocument, SearchQuery
 from wallet.search.whoosh_index import INDEX_NAME, WhooshIndex
-from wallet.verification.report import Verdict
+from wallet.verification.standing import Standing
 
 
 def test_whoosh_index_in_an_older_layout_is_started_anew(tmp_path: Path) -> None:
@@ -24,7 +24,7 @@ def test_whoosh_index_in_an_older_layout_is_started_anew(tmp_path: Path) -> None
     try:
         assert index.search(SearchQuery(1)).total == 0
         document = SearchDocument(
-            1, 1, "Geografia", "Uczelnia", datetime(2024, 1, 1, tzinfo=UTC), Verdict.VERIFIED
+            1, 1, "Geografia", "Uczelnia", datetime(2024, 1, 1, tzinfo=UTC), Standing.VERIFIED
         )
         index.rebuild(None, [document])  # type: ignore[arg-type]
         assert [hit.credential_id for hit in index.search(SearchQuery(1, "geografii")).hits] == [1]

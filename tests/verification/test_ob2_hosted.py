@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -153,9 +154,21 @@ def test_verify_ob2_hosted_badge_class_unreachable_skips_schema(issuer: Ob2Issue
     assert report.verdict is Verdict.UNVERIFIABLE
 
 
-def test_verify_ob2_hosted_other_recipient_fails_recipient(issuer: Ob2Issuer) -> None:
+def test_verify_ob2_hosted_unconfirmed_plain_recipient_warns(issuer: Ob2Issuer) -> None:
     assertion = issuer.assertion(
         recipient={"type": "email", "hashed": False, "identity": "bob@example.org"}
+    )
+    issuer.host(assertion)
+    report = _verify(assertion)
+    assert _status(report, "recipient") is CheckStatus.WARNING
+    assert _status(report, "hosted_match") is CheckStatus.PASSED
+    assert report.verdict is Verdict.VERIFIED
+
+
+def test_verify_ob2_hosted_hash_of_another_address_fails_recipient(issuer: Ob2Issuer) -> None:
+    digest = hashlib.sha256(b"bob@example.org").hexdigest()
+    assertion = issuer.assertion(
+        recipient={"type": "email", "hashed": True, "identity": f"sha256${digest}"}
     )
     issuer.host(assertion)
     report = _verify(assertion)

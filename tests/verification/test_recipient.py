@@ -39,7 +39,7 @@ def _ob2(identity: str, *, hashed: bool, salt: str | None = None) -> dict[str, A
     ("payload", "confirmed", "expected"),
     [
         (_ob2(ALICE, hashed=False), "Alice@Example.org", CheckStatus.PASSED),
-        (_ob2("bob@example.org", hashed=False), ALICE, CheckStatus.FAILED),
+        (_ob2("bob@example.org", hashed=False), ALICE, CheckStatus.WARNING),
         (_ob2(_sha256(ALICE), hashed=True), ALICE, CheckStatus.PASSED),
         (_ob2(_sha256("bob@example.org"), hashed=True), ALICE, CheckStatus.FAILED),
         (_ob2(_sha256(ALICE + "pepper"), hashed=True, salt="pepper"), ALICE, CheckStatus.PASSED),
@@ -52,7 +52,7 @@ def _ob2(identity: str, *, hashed: bool, salt: str | None = None) -> dict[str, A
     ],
     ids=[
         "plain-email-case-insensitive",
-        "plain-email-other",
+        "plain-email-unconfirmed",
         "sha256-unsalted",
         "sha256-unsalted-other",
         "sha256-salted",
@@ -94,7 +94,7 @@ def test_check_recipient_ob3_hashed_identifier_matches() -> None:
 def test_check_recipient_ob3_subject_did_matches_exactly() -> None:
     payload = {"credentialSubject": {"id": "did:example:alice"}}
     assert check_recipient(payload, _ctx("did:example:alice")).status is CheckStatus.PASSED
-    assert check_recipient(payload, _ctx("did:example:ALICE")).status is CheckStatus.FAILED
+    assert check_recipient(payload, _ctx("did:example:ALICE")).status is CheckStatus.WARNING
 
 
 def test_check_recipient_vc_jwt_claims_read_the_vc_subject() -> None:
@@ -105,3 +105,75 @@ def test_check_recipient_vc_jwt_claims_read_the_vc_subject() -> None:
 def test_check_recipient_unknown_hash_algorithm_warns() -> None:
     payload = _ob2("sha1$" + hashlib.sha1(ALICE.encode()).hexdigest(), hashed=True)
     assert check_recipient(payload, _ctx(ALICE)).status is CheckStatus.WARNING
+
+
+def _claims(
+    confirmed: tuple[str, ...] = (),
+    unconfirmed: tuple[str, ...] = (),
+    elsewhere: tuple[str, ...] = (),
+) -> VerificationContext:
+    return VerificationContext(
+        fetcher=LoopbackFetcher(),
+        at=datetime(2025, 1, 1, tzinfo=UTC),
+        recipients=frozenset(confirmed),
+        unconfirmed=frozenset(unconfirmed),
+        elsewhere=frozenset(elsewhere),
+    )
+
+
+DID = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+
+
+def test_check_recipient_did_subject_with_only_email_confirmed_warns_naming_it() -> None:
+    check = check_recipient({"credentialSubject": {"id": DID}}, _claims(confirmed=(ALICE,)))
+    assert (check.status, check.detail) == (CheckStatus.WARNING, "unconfirmed")
+    assert DID in check.message.en and DID in check.message.pl
+
+
+def test_check_recipient_plain_email_confirmed_by_another_account_fails() -> None:
+    check = check_recipient(
+        _ob2("bob@example.org", hashed=False),
+        _claims(confirmed=(ALICE,), elsewhere=("bob@example.org",)),
+    )
+    assert (check.status, check.detail) == (CheckStatus.FAILED, "other_account")
+
+
+def test_check_recipient_hash_of_another_accounts_address_fails_without_naming_it() -> None:
+    check = check_recipient(
+        _ob2(_sha256("bob@example.org"), hashed=True), _claims(elsewhere=("bob@example.org",))
+    )
+    assert (check.status, check.detail) == (CheckStatus.FAILED, "other_account")
+    assert "bob@example.org" not in check.message.en + check.message.pl
+
+
+def test_check_recipient_hash_matching_no_claimed_email_fails_naming_each() -> None:
+    check = check_recipient(
+        _ob2(_sha256("carol@example.org"), hashed=True),
+        _claims(confirmed=(ALICE, DID), unconfirmed=("alice@work.example",)),
+    )
+    assert (check.status, check.detail) == (CheckStatus.FAILED, "hash_mismatch")
+    assert "alice@example.org" in check.message.en
+    assert "alice@work.example" in check.message.pl
+    # A DID is no email address: it was not compared, so it is not named.
+    assert DID not in check.message.en
+
+
+def test_check_recipient_hash_matching_an_unconfirmed_address_warns_naming_it() -> None:
+    check = check_recipient(
+        _ob2(_sha256("alice@work.example"), hashed=True),
+        _claims(confirmed=(ALICE,), unconfirmed=("alice@work.example",)),
+    )
+    assert (check.status, check.detail) == (CheckStatus.WARNING, "unconfirmed")
+    assert "alice@work.example" in check.message.en
+
+
+def test_check_recipient_hashed_email_with_no_email_claimed_warns() -> None:
+    check = check_recipient(_ob2(_sha256(ALICE), hashed=True), _claims(confirmed=(DID,)))
+    assert (check.status, check.detail) == (CheckStatus.WARNING, "unconfirmed")
+
+
+def test_check_recipient_own_confirmation_wins_over_another_account() -> None:
+    check = check_recipient(
+        _ob2(ALICE, hashed=False), _claims(confirmed=(ALICE,), elsewhere=(ALICE,))
+    )
+    assert check.status is CheckStatus.PASSED

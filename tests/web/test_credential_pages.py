@@ -13,9 +13,14 @@ from sqlalchemy.orm import Session
 
 from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import make_issuer, make_png
-from tests.support.portfolio import PNG_DATA_URI, add_credential, loopback_context
+from tests.support.portfolio import (
+    PNG_DATA_URI,
+    add_credential,
+    loopback_context,
+    signed_credential,
+)
 from tests.support.web import FormClient
-from wallet.holder import credentials
+from wallet.holder import credentials, portfolio
 from wallet.models import Credential, User, VerificationRun
 from wallet.routes.credentials import PAGE_SIZE
 
@@ -49,9 +54,25 @@ def test_index_lists_title_issuer_and_verdict(
 def test_index_expired_credential_is_marked_expired(
     client: FormClient, owner: User, db_session: Session
 ) -> None:
-    add_credential(db_session, owner.id, validUntil="2026-02-01T00:00:00Z")
+    credential_id = add_credential(db_session, owner.id, validUntil="2026-02-01T00:00:00Z")
     html = page(client, "/credentials")
-    assert "Expired" in html and "Failed verification" in html and "is-flagged" in html
+    # Expired is amber and says so in words; a genuine expired credential is no forgery.
+    assert re.search(r'class="tag tag-warn verdict">.*?Expired</span>', html)
+    assert "Failed verification" not in html and "is-flagged" in html
+    detail = page(client, f"/credentials/{credential_id}")
+    assert "Expired" in detail and "Failed verification" not in detail
+
+
+def test_search_facets_and_hits_use_the_standing_vocabulary(
+    client: FormClient, owner: User, db_session: Session
+) -> None:
+    add_credential(db_session, owner.id, title="Old badge", validUntil="2026-02-01T00:00:00Z")
+    add_credential(db_session, owner.id, title="New badge")
+    html = page(client, "/search?q=badge")
+    assert "Expired (1)" in html and "Verified (1)" in html
+    assert "Failed verification" not in html
+    filtered = page(client, "/search?q=badge&status=expired")
+    assert "Old badge" in filtered and "New badge" not in filtered
 
 
 def test_index_hidden_credential_shown_only_when_asked(
@@ -212,3 +233,77 @@ def test_list_over_one_page_is_paged_with_links(
     second = client.get("/credentials?sort=title&order=asc&page=2").get_data(as_text=True)
     assert f"Badge {PAGE_SIZE + 1:03d}" in second and "Badge 000" not in second
     assert 'rel="prev"' in second and 'rel="next"' not in second
+
+
+def test_search_page_leaves_out_hidden_credentials(
+    client: FormClient, owner: User, db_session: Session
+) -> None:
+    hidden = add_credential(db_session, owner.id, title="Secret hobby badge")
+    add_credential(db_session, owner.id, title="Public badge")
+    portfolio.set_hidden(db_session, owner.id, hidden, True)
+    db_session.commit()
+    html = page(client, "/search?q=badge")
+    assert "Public badge" in html
+    assert "Secret hobby badge" not in html
+
+
+def test_skills_page_counts_only_verified_valid_credentials_once_per_title(
+    client: FormClient, owner: User, db_session: Session
+) -> None:
+    achievement = {
+        "alignment": [{"type": ["Alignment"], "targetName": "Data analysis", "targetUrl": ESCO}]
+    }
+    first = add_credential(db_session, owner.id, achievement, title="Data Literacy")
+    copy = add_credential(db_session, owner.id, achievement, title="Data Literacy")
+    forged = json.loads(signed_credential(achievement, title="Forged Analytics"))
+    forged["issuer"]["name"] = "Fake Academy"  # changed after signing: the proof breaks
+    [result] = credentials.import_bytes(
+        db_session, owner.id, json.dumps(forged).encode(), "forged.json", loopback_context()
+    )
+    db_session.commit()
+    expired = add_credential(
+        db_session, owner.id, achievement, title="Old Analytics", validUntil="2026-02-01T00:00:00Z"
+    )
+    html = page(client, "/credentials/skills")
+    evidence, _, rest = html.partition("Not counted as evidence")
+    assert evidence.count("Data Literacy") == 1
+    assert f'href="/credentials/{first}"' in evidence
+    assert f'href="/credentials/{copy}"' not in html
+    assert "Forged Analytics" not in evidence and "Old Analytics" not in evidence
+    assert f'href="/credentials/{result.credential_id}"' in rest and "Fake Academy" in rest
+    assert "Failed verification" in rest
+    assert f'href="/credentials/{expired}"' in rest and "Expired" in rest
+
+
+def test_detail_facts_panel_reads_as_a_person_reads_it(
+    client: FormClient, owner: User, db_session: Session
+) -> None:
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    alignment = {"type": ["Alignment"], "targetName": "Data analysis", "targetUrl": ESCO}
+    achievement = {"creditsAvailable": 5, "alignment": [alignment, alignment]}
+    subject = {
+        "id": did,
+        "type": ["AchievementSubject"],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityType": "emailAddress",
+                "hashed": True,
+                "identityHash": "sha256$" + "0" * 64,
+            }
+        ],
+        "achievement": {
+            "id": "https://issuer.example/achievements/data-literacy",
+            "type": ["Achievement"],
+            "name": "Data Literacy",
+            "criteria": {"narrative": "Pass."},
+            **achievement,
+        },
+    }
+    credential_id = add_credential(db_session, owner.id, credentialSubject=subject)
+    html = page(client, f"/credentials/{credential_id}")
+    facts = html.split('id="facts-heading"', 1)[1].split("</dl>", 1)[0]
+    assert "5 credits (system not stated)" in facts and "creditsAvailable" not in facts
+    assert f"you ({did})" in facts and "id: did" not in facts
+    assert "you (an email address, hashed)" in facts and "emailAddress" not in facts
+    assert facts.count(f'<a href="{ESCO}" rel="nofollow noopener">Data analysis</a>') == 1

@@ -108,7 +108,7 @@ def test_upload_pdf_signed_outside_the_trust_list_says_so(
     html = page(client, f"/credentials/{stored(db_session)[0].id}")
     assert "Signature intact" in html
     assert "Signer not in your trust list" in html
-    assert "Could not be verified" in html
+    assert "Could not be checked" in html
 
 
 def test_upload_hostile_pdf_names_the_problem_and_stores_nothing(

@@ -19,6 +19,7 @@ from tests.support.web import FormClient
 from wallet import create_app
 from wallet.config import Settings
 from wallet.db import Database
+from wallet.identifiers import recipient_claims
 from wallet.models import HolderIdentifier, User
 
 
@@ -130,3 +131,46 @@ def test_invalid_identifier_is_refused_with_a_reason(
     assert response.status_code == 400
     assert "did:key" in response.get_data(as_text=True)
     assert db_session.scalar(select(HolderIdentifier)) is None
+
+
+def test_registration_mails_a_link_that_confirms_the_registration_address(
+    smtp_app: Flask, inbox: tuple[Inbox, int], db_session: Session
+) -> None:
+    client: FormClient = smtp_app.test_client()  # type: ignore[assignment]
+    form = {
+        "email": "Nowa@Example.org",
+        "display_name": "Nowa",
+        "password": "correct horse battery",
+        "confirm": "correct horse battery",
+    }
+    assert client.submit("/register", form).status_code == 302
+    [message] = inbox[0].messages
+    assert message["To"] == "nowa@example.org"
+    user = db_session.scalar(select(User).where(User.email == "nowa@example.org"))
+    assert user is not None
+    assert recipient_claims(db_session, user.id).unconfirmed == {"nowa@example.org"}
+    path = _link(message).split("127.0.0.1:5000", 1)[1]
+    assert client.get(path).status_code == 302
+    db_session.commit()
+    assert recipient_claims(db_session, user.id).confirmed == {"nowa@example.org"}
+
+
+def test_registration_with_mail_server_down_still_creates_the_account(
+    settings: Settings, database: Database, db_session: Session
+) -> None:
+    app = create_app(
+        replace(settings, smtp_url=f"smtp://127.0.0.1:{_free_port()}"), database=database
+    )
+    app.test_client_class = FormClient
+    client: FormClient = app.test_client()  # type: ignore[assignment]
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    form = {
+        "email": "nowa@example.org",
+        "display_name": "Nowa",
+        "password": "correct horse battery",
+        "confirm": "correct horse battery",
+    }
+    response = client.submit("/register", form, follow_redirects=True)
+    assert response.status_code == 200
+    assert "send it again from your account" in response.get_data(as_text=True)
+    assert db_session.scalar(select(HolderIdentifier.value)) == "nowa@example.org"

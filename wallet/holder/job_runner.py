@@ -11,7 +11,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from wallet.holder import import_jobs
-from wallet.identifiers import confirmed_identifiers
+from wallet.identifiers import recipient_claims
 from wallet.models.base import utcnow
 from wallet.services import Services
 from wallet.verification.context import VerificationContext
@@ -35,8 +35,8 @@ def job_context(
     """
 
     def context_for(session: Session, user_id: int) -> VerificationContext:
-        recipients = confirmed_identifiers(session, user_id)
-        return services.verification_context(recipients, utcnow(), fetch_seconds=fetch_seconds)
+        claims = recipient_claims(session, user_id)
+        return services.verification_context(claims, utcnow(), fetch_seconds=fetch_seconds)
 
     return context_for
 

@@ -24,12 +24,13 @@ from wallet.envelope import CredentialFormat
 from wallet.errors import N_, NotFoundError
 from wallet.holder.credentials import reverify_credential
 from wallet.holder.notices import notice_item, notice_mail
-from wallet.identifiers import confirmed_identifiers
+from wallet.identifiers import recipient_claims
 from wallet.models import Credential, Notice, NoticeKind, User
 from wallet.models.base import utcnow
 from wallet.records import record_from_json
 from wallet.services import Services
-from wallet.verification.report import CheckStatus, Report, Verdict, report_from_json
+from wallet.verification.report import Report, report_from_json
+from wallet.verification.standing import Standing, standing_of
 
 logger = logging.getLogger(__name__)
 
@@ -70,42 +71,52 @@ def can_change(credential: Credential) -> bool:
 
 
 def plan_notices(
-    before: Verdict,
+    before: Standing,
     report: Report,
     valid_until: datetime | None,
     at: datetime,
     expiring_days: int,
 ) -> list[PlannedNotice]:
-    """The notices a new report calls for, compared with the verdict before it."""
+    """The notices a new report calls for, compared with the standing before it."""
     planned: list[PlannedNotice] = []
+    after = standing_of(report)
     revocation = report.find("revocation")
-    expiry = report.find("expiry")
-    revoked = revocation is not None and revocation.status is CheckStatus.FAILED
-    expired = expiry is not None and expiry.status is CheckStatus.FAILED
     until = {"valid_until": valid_until.isoformat()} if valid_until else {}
-    if revoked:
-        assert revocation is not None
+    if after is Standing.REVOKED and revocation is not None:
         planned.append(PlannedNotice(NoticeKind.REVOKED, {"detail": revocation.detail}))
-    if expired:
+    if after is Standing.EXPIRED:
         planned.append(PlannedNotice(NoticeKind.EXPIRED, until))
     elif valid_until is not None and at < valid_until <= at + timedelta(days=expiring_days):
         planned.append(PlannedNotice(NoticeKind.EXPIRING, until))
-    # A revocation or expiry already explains a failed verdict; say it once, not twice.
-    if report.verdict is not before and not revoked and not expired:
-        changed = {"verdict_before": before.value, "verdict_after": report.verdict.value}
+    # A revocation or expiry already explains the change; say it once, not twice.
+    if after is not before and after not in (Standing.REVOKED, Standing.EXPIRED):
+        changed = {"verdict_before": before.value, "verdict_after": after.value}
         planned.append(PlannedNotice(NoticeKind.VERDICT_CHANGED, changed))
     return planned
 
 
 def reverify_stored(
-    session: Session, credential: Credential, services: Services, at: datetime, expiring_days: int
+    session: Session,
+    credential: Credential,
+    services: Services,
+    at: datetime,
+    expiring_days: int,
+    *,
+    fetch_seconds: float | None = None,
 ) -> list[Notice]:
-    """Re-verify one credential (a new run in its history) and add the notices it calls for."""
-    before = credential.verdict
-    ctx = services.verification_context(confirmed_identifiers(session, credential.user_id), at)
+    """Re-verify one credential (a new run in its history) and add the notices it calls for.
+
+    A change of standing always makes a notice; the same standing found again makes none of
+    the kinds said once per credential (revoked, expired, expiring).
+    """
+    before = standing_of(report_from_json(credential.report))
+    claims = recipient_claims(session, credential.user_id)
+    ctx = services.verification_context(claims, at, fetch_seconds=fetch_seconds)
     run = reverify_credential(session, credential, ctx)
+    report = report_from_json(run.report)
     valid_until = record_from_json(credential.record).valid_until
-    planned = plan_notices(before, report_from_json(run.report), valid_until, at, expiring_days)
+    planned = plan_notices(before, report, valid_until, at, expiring_days)
+    changed = standing_of(report) is not before
     already = set(session.scalars(select(Notice.kind).where(Notice.credential_id == credential.id)))
     notices = [
         Notice(
@@ -116,7 +127,9 @@ def reverify_stored(
             created_at=at,
         )
         for plan in planned
-        if plan.kind not in _ONCE_PER_CREDENTIAL or plan.kind not in already
+        if plan.kind not in _ONCE_PER_CREDENTIAL
+        or plan.kind not in already
+        or (changed and plan.kind is not NoticeKind.EXPIRING)
     ]
     session.add_all(notices)
     session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from wallet.errors import N_, NotFoundError
 from wallet.mail import OutgoingMail
 from wallet.models import Notice, NoticeKind
-from wallet.verification.report import Verdict
+from wallet.verification.standing import Standing
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,9 @@ class NoticeItem:
     created_at: datetime
     read: bool
     valid_until: datetime | None = None
-    verdict_before: Verdict | None = None
-    verdict_after: Verdict | None = None
+    # Standings: older notices stored verdicts, whose values are standings too.
+    verdict_before: Standing | None = None
+    verdict_after: Standing | None = None
 
 
 def notice_item(notice: Notice) -> NoticeItem:
@@ -44,8 +45,8 @@ def notice_item(notice: Notice) -> NoticeItem:
         created_at=notice.created_at,
         read=notice.read_at is not None,
         valid_until=datetime.fromisoformat(until) if isinstance(until, str) else None,
-        verdict_before=Verdict(before) if isinstance(before, str) else None,
-        verdict_after=Verdict(after) if isinstance(after, str) else None,
+        verdict_before=Standing(before) if isinstance(before, str) else None,
+        verdict_after=Standing(after) if isinstance(after, str) else None,
     )
 
 
@@ -89,10 +90,12 @@ def mark_all_read(session: Session, user_id: int, now: datetime) -> None:
     session.flush()
 
 
-_VERDICTS = {
-    Verdict.VERIFIED: ("verified", "zweryfikowane"),
-    Verdict.FAILED: ("failed verification", "niezweryfikowane (błąd)"),
-    Verdict.UNVERIFIABLE: ("could not be checked", "nie dało się sprawdzić"),
+_STANDINGS = {
+    Standing.VERIFIED: ("verified", "zweryfikowane"),
+    Standing.EXPIRED: ("expired", "wygasłe"),
+    Standing.REVOKED: ("revoked", "unieważnione"),
+    Standing.FAILED: ("failed verification", "niezweryfikowane (błąd)"),
+    Standing.UNVERIFIABLE: ("could not be checked", "nie dało się sprawdzić"),
 }
 
 
@@ -107,8 +110,8 @@ def notice_sentence(item: NoticeItem, language: str) -> str:
     if item.kind is NoticeKind.EXPIRING:
         day = item.valid_until.date().isoformat() if item.valid_until else "?"
         return f"{title} traci ważność {day}." if polish else f"{title} expires on {day}."
-    before = _VERDICTS[item.verdict_before or Verdict.UNVERIFIABLE][int(polish)]
-    after = _VERDICTS[item.verdict_after or Verdict.UNVERIFIABLE][int(polish)]
+    before = _STANDINGS[item.verdict_before or Standing.UNVERIFIABLE][int(polish)]
+    after = _STANDINGS[item.verdict_after or Standing.UNVERIFIABLE][int(polish)]
     if polish:
         return f"Wynik weryfikacji {title} zmienił się: było „{before}”, jest „{after}”."
     return f"The verification result of {title} changed from “{before}” to “{after}”."

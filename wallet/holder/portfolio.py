@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from typing import cast
+from dataclasses import dataclass
 
 from sqlalchemy import Select, case, delete, func, select
 from sqlalchemy.orm import Session
@@ -23,9 +21,7 @@ from wallet.models import (
     PathwayDecision,
     Tag,
 )
-from wallet.records import LocalizedText, SkillFramework, skills_from_json
-from wallet.verification.report import Verdict, report_from_json
-from wallet.verification.standing import Standing, standing_of
+from wallet.verification.report import Verdict
 
 MAX_TAG_CHARS = 80
 MAX_COLLECTION_CHARS = 120
@@ -75,30 +71,6 @@ class CollectionSummary:
     name: str
     description: str | None
     count: int
-
-
-@dataclass(frozen=True)
-class CredentialRef:
-    """Enough of a credential to link to it."""
-
-    id: int
-    title: str
-    standing: Standing = Standing.VERIFIED
-
-
-@dataclass(frozen=True)
-class SkillEntry:
-    """A skill across the portfolio and the credentials that evidence it.
-
-    ``credentials`` are verified and still valid, so they count as evidence; ``others`` name
-    the skill too but are expired, revoked, failed or unverifiable, and are shown apart.
-    """
-
-    uri: str
-    label: LocalizedText
-    framework: SkillFramework
-    credentials: tuple[CredentialRef, ...]
-    others: tuple[CredentialRef, ...] = ()
 
 
 def list_credentials(session: Session, user_id: int, query: ListQuery) -> list[Credential]:
@@ -383,42 +355,6 @@ def _require_free_name(session: Session, user_id: int, name: str) -> None:
     )
     if taken is not None:
         raise ConflictError(N_("You already have a collection with this name."), code="duplicate")
-
-
-def skills_overview(session: Session, user_id: int, at: datetime | None = None) -> list[SkillEntry]:
-    """Every skill the user's visible credentials align to, evidence apart from the rest."""
-    moment = at or datetime.now(UTC)
-    found: dict[str, SkillEntry] = {}
-    credentials = session.scalars(
-        select(Credential)
-        .where(Credential.user_id == user_id, Credential.hidden.is_(False))
-        .order_by(func.lower(Credential.title), Credential.id)
-    )
-    for credential in credentials:
-        ref = CredentialRef(credential.id, credential.title, _evidence_standing(credential, moment))
-        counts = ref.standing is Standing.VERIFIED
-        for skill in skills_from_json(credential.record):
-            entry = found.get(skill.uri) or SkillEntry(skill.uri, skill.label, skill.framework, ())
-            if ref not in entry.credentials and ref not in entry.others:
-                entry = replace(
-                    entry,
-                    label=entry.label or skill.label,
-                    credentials=(*entry.credentials, ref) if counts else entry.credentials,
-                    others=entry.others if counts else (*entry.others, ref),
-                )
-            found[skill.uri] = entry
-    return sorted(found.values(), key=lambda e: ((e.label.get() or e.uri).lower(), e.uri))
-
-
-def _evidence_standing(credential: Credential, at: datetime) -> Standing:
-    """The stored verdict's standing, expired too once ``valid_until`` has passed."""
-    standing = standing_of(report_from_json(cast(list[dict[str, object]], credential.report)))
-    until = credential.record.get("valid_until")
-    if standing is Standing.VERIFIED and isinstance(until, str):
-        moment = datetime.fromisoformat(until)
-        if (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) <= at:
-            return Standing.EXPIRED
-    return standing
 
 
 def file_credential(

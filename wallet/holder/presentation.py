@@ -19,6 +19,7 @@ from wallet.records import (
     record_from_json,
 )
 from wallet.verification.report import CheckStatus, Report, Verdict, report_from_json
+from wallet.verification.standing import Standing, standing_from
 
 _FRAMEWORK_NAMES = {
     SkillFramework.ESCO: "ESCO",
@@ -68,6 +69,7 @@ class CredentialCard:
     expired: bool
     revoked: bool
     hidden: bool
+    standing: Standing = Standing.UNVERIFIABLE
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class HistoryRow:
     """One earlier verification."""
 
     ran_at: datetime
-    verdict: Verdict
+    verdict: Standing
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,8 @@ def report_flags(report: Report) -> tuple[bool, bool]:
 
 def credential_card(credential: Credential) -> CredentialCard:
     """The list's view of ``credential``."""
-    expired, revoked = report_flags(report_from_json(credential.report))
+    report = report_from_json(credential.report)
+    expired, revoked = report_flags(report)
     return CredentialCard(
         id=credential.id,
         title=credential.title,
@@ -150,6 +153,7 @@ def credential_card(credential: Credential) -> CredentialCard:
         expired=expired,
         revoked=revoked,
         hidden=credential.hidden,
+        standing=standing_from(credential.verdict, report),
     )
 
 
@@ -174,7 +178,10 @@ def credential_page(credential: Credential, language: str) -> CredentialPage:
         facts=facts_panel(record, language),
         eu_described=is_eu_described(assess_annex1(record)),
         checks=tuple(check_rows(report, language)),
-        history=tuple(HistoryRow(run.ran_at, run.verdict) for run in reversed(credential.runs)),
+        history=tuple(
+            HistoryRow(run.ran_at, standing_from(run.verdict, report_from_json(run.report)))
+            for run in reversed(credential.runs)
+        ),
         note=credential.note,
     )
 
@@ -191,11 +198,15 @@ def facts_panel(record: CredentialRecord, language: str) -> tuple[FactRow, ...]:
     """Annex I rows: every mandatory element (empty when missing) and each optional one given."""
     rows = []
     for element in ELEMENTS:
-        values = tuple(_FACTS[element.code](record, language))
+        # One line per value, however many times the credential states it.
+        values = tuple(dict.fromkeys(_FACTS[element.code](record, language)))
         if values or element.mandatory:
             label = element.pl if language == "pl" else element.en
             rows.append(FactRow(element.code, label, element.mandatory, values))
     return tuple(rows)
+
+
+_EMAIL_KINDS = frozenset({"email", "emailaddress", "http://schema.org/email"})
 
 
 def _say(language: str, en: str, pl: str) -> str:
@@ -220,9 +231,19 @@ def _first_body_name(record: CredentialRecord, language: str) -> str | None:
 
 def _learner(r: CredentialRecord, lang: str) -> list[Link]:
     names = _text(r.learner.names, lang)
-    hidden = _say(lang, "(protected by a hash)", "(chronione skrótem)")
-    ids = [Link(f"{i.type}: {hidden if i.hashed else i.value}") for i in r.learner.identifiers]
+    ids = [_identifier(i.type, i.value, i.hashed, lang) for i in r.learner.identifiers]
     return names or ids
+
+
+def _identifier(kind: str, value: str, hashed: bool, lang: str) -> Link:
+    """The recipient as a person reads it: "you (did:key:…)", or what kind of hash it is."""
+    email = kind.lower() in _EMAIL_KINDS or value.lower().startswith("mailto:")
+    if hashed:
+        if email:
+            return Link(_say(lang, "you (an email address, hashed)", "Ty (adres e-mail, skrót)"))
+        return Link(_say(lang, "you (an identifier, hashed)", "Ty (identyfikator, skrót)"))
+    shown = value.removeprefix("mailto:")
+    return Link(_say(lang, f"you ({shown})", f"Ty ({shown})"))
 
 
 def _country(r: CredentialRecord, lang: str) -> list[Link]:
@@ -244,12 +265,24 @@ def _issued(r: CredentialRecord, lang: str) -> list[Link]:
 
 
 def _outcomes(r: CredentialRecord, lang: str) -> list[Link]:
+    """One line per outcome: its text, linked to its skill, the skill named aside when other."""
     links = []
     for outcome in r.learning_outcomes:
-        links += _text(outcome.text, lang)
-        for skill in outcome.skills:
-            name = skill.label.get(lang) or skill.uri
-            links.append(Link(name, safe_url(skill.uri), _FRAMEWORK_NAMES.get(skill.framework)))
+        text = outcome.text.get(lang)
+        skill = outcome.skills[0] if outcome.skills else None
+        if skill is None:
+            links += [Link(text)] if text else []
+            continue
+        name = skill.label.get(lang) or skill.uri
+        framework = _FRAMEWORK_NAMES.get(skill.framework)
+        if text and text != name:
+            aside = f"{name}, {framework}" if framework else name
+            links.append(Link(text, safe_url(skill.uri), aside))
+        else:
+            links.append(Link(name, safe_url(skill.uri), framework))
+        for extra in outcome.skills[1:]:
+            label = extra.label.get(lang) or extra.uri
+            links.append(Link(label, safe_url(extra.uri), _FRAMEWORK_NAMES.get(extra.framework)))
     return links
 
 
@@ -258,8 +291,19 @@ def _workload(r: CredentialRecord, lang: str) -> list[Link]:
     links = [Link(f"{w.ects:g} ECTS")] if w.ects is not None else []
     if w.hours is not None:
         links.append(Link(_say(lang, f"{w.hours:g} hours", f"{w.hours:g} godz.")))
-    links += [Link(f"{amount.value:g} {amount.unit}") for amount in w.other]
+    links += [Link(_amount(amount.value, amount.unit, lang)) for amount in w.other]
     return links + ([Link(w.note)] if w.note else [])
+
+
+def _amount(value: float, unit: str, lang: str) -> str:
+    """Credits with their type; Open Badges' own names turned into words."""
+    if unit == "creditsAvailable":
+        return _say(
+            lang, f"{value:g} credits (system not stated)", f"{value:g} pkt (system nieokreślony)"
+        )
+    if unit == "creditsEarned":
+        return _say(lang, f"{value:g} credits earned", f"{value:g} pkt uzyskanych")
+    return f"{value:g} {unit}"
 
 
 def _level(r: CredentialRecord, lang: str) -> list[Link]:

@@ -105,7 +105,7 @@ def add_identifier() -> ResponseReturnValue:
         else:
             db_session().commit()
             if added.kind is IdentifierKind.EMAIL:
-                _send_confirmation(added)
+                send_confirmation(added)
                 flash(_("We have sent a confirmation link to %(email)s.", email=added.value))
             return redirect(url_for("account.settings_page"))
     return _page(identifier_form=form)
@@ -116,7 +116,7 @@ def add_identifier() -> ResponseReturnValue:
 def resend_confirmation(identifier_id: int) -> Response:
     identifier = identifiers.get_identifier(db_session(), user(), identifier_id)
     if identifier.kind is IdentifierKind.EMAIL and not identifier.is_confirmed:
-        _send_confirmation(identifier)
+        send_confirmation(identifier)
         flash(_("We have sent a confirmation link to %(email)s.", email=identifier.value))
     return redirect(url_for("account.settings_page"))
 
@@ -146,7 +146,8 @@ def confirm(token: str) -> Response:
     return redirect(url_for("account.settings_page"))
 
 
-def _send_confirmation(identifier: HolderIdentifier) -> None:
+def send_confirmation(identifier: HolderIdentifier) -> None:
+    """Mail the signed confirmation link of an email identifier (after the commit)."""
     token = identifiers.confirmation_token(settings().secret_key, identifier)
     link = settings().base_url + url_for("account.confirm", token=token)
     mail = identifiers.confirmation_mail(identifier, link, str(get_locale()))

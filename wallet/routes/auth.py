@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -9,14 +12,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from wallet import accounts, recovery
+from wallet import accounts, identifiers, recovery
 from wallet.errors import WalletError
 from wallet.extensions import limiter
+from wallet.models import HolderIdentifier, IdentifierKind
+from wallet.routes.account import send_confirmation
 from wallet.routes.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from wallet.routes.scope import db_session, services, settings, user
 from wallet.routes.urls import safe_next
 
 bp = Blueprint("auth", __name__)
+logger = logging.getLogger(__name__)
 
 
 def _login_limit() -> str:
@@ -48,11 +54,26 @@ def register() -> ResponseReturnValue:
         except WalletError as error:
             form.email.errors = [*form.email.errors, _(error.message)]
         else:
+            address = identifiers.add_identifier(
+                db_session(), new_user, IdentifierKind.EMAIL, new_user.email
+            )
             db_session().commit()
             login_user(new_user)
             flash(_("Welcome to Plecak. Your account is ready."), "success")
+            _send_registration_confirmation(address)
             return redirect(url_for("main.index"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+def _send_registration_confirmation(address: HolderIdentifier) -> None:
+    # The account exists whatever the mail server does; the account page can send it again.
+    try:
+        send_confirmation(address)
+    except (OSError, smtplib.SMTPException):
+        logger.exception("mailing the confirmation link to user %s failed", address.user_id)
+        flash(_("We could not send the confirmation link; send it again from your account."))
+    else:
+        flash(_("We have sent a confirmation link to %(email)s.", email=address.value))
 
 
 @bp.route("/login", methods=["GET", "POST"])

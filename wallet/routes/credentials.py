@@ -18,18 +18,17 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import secure_filename
 
 from wallet.errors import N_
-from wallet.holder import credentials, documents, images, portfolio
+from wallet.holder import credentials, documents, images, monitoring, portfolio
 from wallet.holder.portfolio import ListQuery, PortfolioSummary, SortKey
 from wallet.holder.presentation import CredentialCard, credential_card, credential_page, safe_url
+from wallet.holder.skills import skills_overview
 from wallet.i18n import current_language
-from wallet.identifiers import confirmed_identifiers
 from wallet.markdown import render_markdown
 from wallet.models.base import utcnow
 from wallet.routes.forms import EmptyForm
@@ -38,13 +37,6 @@ from wallet.routes.scope import db_session, services, settings, user
 from wallet.routes.urls import optional_id
 from wallet.services import REQUEST_FETCH_SECONDS
 
-STANDING_LABELS = {
-    "verified": _l("Verified"),
-    "expired": _l("Expired"),
-    "revoked": _l("Revoked"),
-    "failed": _l("Verification failed"),
-    "unverifiable": _l("Could not be verified"),
-}
 PAGE_SIZE = 48  # a screenful or two of cards; longer lists are paged
 
 bp = Blueprint("credentials", __name__, url_prefix="/credentials")
@@ -144,12 +136,12 @@ def index() -> ResponseReturnValue:
 @bp.get("/skills")
 @login_required
 def skills() -> ResponseReturnValue:
-    entries = portfolio.skills_overview(db_session(), user().id, utcnow())
+    overview = skills_overview(db_session(), user().id, utcnow())
     return render_template(
         "credentials/skills.html",
-        entries=entries,
+        entries=overview.entries,
+        uncounted=overview.uncounted,
         language=current_language(),
-        standing_labels=STANDING_LABELS,
     )
 
 
@@ -217,10 +209,14 @@ def image(credential_id: int) -> Response:
 def reverify(credential_id: int) -> ResponseReturnValue:
     owner = user().id
     credential = credentials.get_credential(db_session(), owner, credential_id)
-    ctx = services().verification_context(
-        confirmed_identifiers(db_session(), owner), utcnow(), fetch_seconds=REQUEST_FETCH_SECONDS
+    monitoring.reverify_stored(
+        db_session(),
+        credential,
+        services(),
+        utcnow(),
+        monitoring.DEFAULT_EXPIRING_DAYS,
+        fetch_seconds=REQUEST_FETCH_SECONDS,
     )
-    credentials.reverify_credential(db_session(), credential, ctx)
     db_session().commit()
     flash(_("The credential has been checked again."), "success")
     return redirect(url_for("credentials.detail", credential_id=credential_id))

@@ -15,7 +15,7 @@ from wallet.holder import portfolio
 from wallet.holder.portfolio import ListQuery, SortKey
 from wallet.holder.presentation import credential_card
 from wallet.i18n import current_language
-from wallet.identifiers import confirmed_identifiers
+from wallet.identifiers import recipient_claims
 from wallet.models.base import utcnow
 from wallet.routes.forms import EmptyForm
 from wallet.routes.scope import db_session, services, settings, user
@@ -29,7 +29,7 @@ REPORT_CACHE = MemoryReportCache()
 
 def context_factory(user_id: int) -> pages.ContextFactory:
     """Verification inputs for the holder's credentials at a given instant."""
-    recipients = confirmed_identifiers(db_session(), user_id)
+    recipients = recipient_claims(db_session(), user_id)
     return lambda at: services().verification_context(recipients, at)
 
 

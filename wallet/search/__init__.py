@@ -16,7 +16,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from wallet.verification.report import Verdict
+from wallet.verification.standing import Standing
 
 PAGE_SIZE = 20
 FACET_VALUES_SHOWN = 12
@@ -46,7 +46,7 @@ class SearchDocument:
     title: str
     issuer: str
     issued_on: datetime | None
-    verdict: Verdict
+    verdict: Standing
     description: str = ""
     criteria: str = ""
     skills: tuple[str, ...] = ()
@@ -121,7 +121,7 @@ class SearchHit:
     title: str
     issuer: str
     issued_on: datetime | None
-    verdict: Verdict
+    verdict: Standing
 
 
 @dataclass(frozen=True)

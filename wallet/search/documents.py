@@ -13,6 +13,8 @@ from wallet.models import Credential, CredentialTag, Tag
 from wallet.records import CredentialRecord, LocalizedText, record_from_json
 from wallet.search import SearchDocument
 from wallet.search.concepts import labels_for
+from wallet.verification.report import report_from_json
+from wallet.verification.standing import standing_from
 
 BATCH = 500
 
@@ -27,7 +29,7 @@ def document_for(
         title=credential.title,
         issuer=credential.issuer_name,
         issued_on=credential.issued_on,
-        verdict=credential.verdict,
+        verdict=standing_from(credential.verdict, report_from_json(credential.report)),
         tags=_distinct(tags),
         note=credential.note or "",
     )
@@ -90,19 +92,25 @@ def all_documents(session: Session) -> Iterator[SearchDocument]:
     """The documents of every stored credential, read in batches."""
     last_id = 0
     while True:
-        statement = (
-            select(Credential).where(Credential.id > last_id).order_by(Credential.id).limit(BATCH)
+        ids = list(
+            session.scalars(
+                select(Credential.id)
+                .where(Credential.id > last_id)
+                .order_by(Credential.id)
+                .limit(BATCH)
+            )
         )
-        batch = list(_documents(session, statement))
-        if not batch:
+        if not ids:
             return
-        yield from batch
-        last_id = batch[-1].credential_id
+        # Paged by id, not by document: a batch of hidden credentials yields none.
+        yield from _documents(session, select(Credential).where(Credential.id.in_(ids)))
+        last_id = ids[-1]
         session.expunge_all()
 
 
 def _documents(session: Session, statement: Select[Credential]) -> Iterator[SearchDocument]:
-    credentials = session.scalars(statement).all()
+    # A hidden credential has no document: search honours hiding as the list does.
+    credentials = session.scalars(statement.where(Credential.hidden.is_(False))).all()
     tags = _tag_names(session, [credential.id for credential in credentials])
     for credential in credentials:
         yield document_for(credential, tags.get(credential.id, ()), _record(credential))

@@ -37,7 +37,7 @@ from wallet.models.base import Base, UTCDateTime
 from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
 from wallet.search.collection import FACETS, Collection, Collections, Entry, analysed_words
 from wallet.search.text import terms
-from wallet.verification.report import Verdict
+from wallet.verification.standing import Standing
 
 BATCH = 1000
 # How many entries one worker's in-memory collections may hold together.
@@ -177,7 +177,7 @@ def _load(session: Session, owner: int) -> Collection:
 
 
 def _entry(row: Any) -> Entry:
-    hit = SearchHit(row.credential_id, row.title, row.issuer, row.issued_on, Verdict(row.verdict))
+    hit = SearchHit(row.credential_id, row.title, row.issuer, row.issued_on, Standing(row.verdict))
     values = {
         "issuer": (row.issuer,) if row.issuer else (),
         "skill": tuple(row.skills),

@@ -24,7 +24,7 @@ from whoosh.query import Term
 from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
 from wallet.search.collection import FACETS, Collection, Collections, Entry, analysed_words
 from wallet.search.text import terms
-from wallet.verification.report import Verdict
+from wallet.verification.standing import Standing
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def _entry(stored: Any) -> Entry:
         title=title,
         issuer=issuer,
         issued_on=datetime.fromtimestamp(issued, UTC) if issued is not None else None,
-        verdict=Verdict(verdict),
+        verdict=Standing(verdict),
     )
     values = tuple(facets.get(facet.value, ()) for facet in FACETS)
     return Entry(hit, analysed_words(title_terms), analysed_words(body_terms), values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -13,6 +14,9 @@ from wallet.verification.report import Check, CheckStatus, Message
 _HASHES = ("sha256", "md5")
 # Identity types whose values compare case-insensitively (mailboxes, by common practice).
 _EMAIL_TYPES = frozenset({"email", "emailaddress", "http://schema.org/email"})
+_PHONE_TYPES = frozenset({"telephone", "phone", "phonenumber", "http://schema.org/telephone"})
+_URL_TYPES = frozenset({"url", "id", "did", "http://schema.org/url"})
+_PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 
 
 @dataclass(frozen=True)
@@ -63,12 +67,28 @@ def recipient_identities(payload: JsonObject) -> tuple[RecipientIdentity, ...]:
 
 
 def check_recipient(payload: JsonObject, ctx: VerificationContext) -> Check:
-    """The ``recipient`` check: passed on a match, warning before any confirmation, else failed."""
-    return match_recipient(recipient_identities(payload), ctx.recipients)
+    """The ``recipient`` check: passed on a match, failed only on proof it is someone else's."""
+    return match_recipient(
+        recipient_identities(payload),
+        ctx.recipients,
+        unconfirmed=ctx.unconfirmed,
+        elsewhere=ctx.elsewhere,
+    )
 
 
-def match_recipient(identities: Iterable[RecipientIdentity], confirmed: frozenset[str]) -> Check:
-    """Compare stated identities with the holder's confirmed identifiers."""
+def match_recipient(
+    identities: Iterable[RecipientIdentity],
+    confirmed: frozenset[str],
+    *,
+    unconfirmed: frozenset[str] = frozenset(),
+    elsewhere: frozenset[str] = frozenset(),
+) -> Check:
+    """Compare stated identities with the holder's identifiers and other accounts' confirmed ones.
+
+    Only two things prove a credential is someone else's: its recipient is confirmed by another
+    account, or a hashed identity matches none of the identifiers of its kind the holder claimed.
+    Anything else not confirmed is a warning: the holder may simply not have confirmed it yet.
+    """
     usable = [i for i in identities if not i.hashed or i.algorithm is not None]
     if not usable:
         return _check(
@@ -76,26 +96,98 @@ def match_recipient(identities: Iterable[RecipientIdentity], confirmed: frozense
             "The credential does not name its recipient in a way Plecak can check.",
             "Poświadczenie nie wskazuje odbiorcy w sposób, który Plecak może sprawdzić.",
         )
-    if not confirmed:
-        return _check(
-            CheckStatus.WARNING,
-            "Confirm your e-mail address or other identifier to check that this is yours.",
-            "Potwierdź adres e-mail lub inny identyfikator, aby sprawdzić, że to Twoje.",
-        )
     for identity in usable:
-        for value in sorted(confirmed):
-            if identity.matches(value):
-                return _check(
-                    CheckStatus.PASSED,
-                    "The credential was issued to you.",
-                    "Poświadczenie wystawiono Tobie.",
-                    detail=identity.kind,
-                )
+        if any(identity.matches(value) for value in sorted(confirmed)):
+            return _check(
+                CheckStatus.PASSED,
+                "The credential was issued to you.",
+                "Poświadczenie wystawiono Tobie.",
+                detail=identity.kind,
+            )
+    taken = next((i for i in usable if any(i.matches(v) for v in elsewhere)), None)
+    if taken is not None:
+        return _taken(taken)
+    claimed = confirmed | unconfirmed
+    for identity in usable:
+        comparable = sorted(v for v in claimed if identity.hashed and _comparable(identity, v))
+        if comparable and not any(identity.matches(v) for v in comparable):
+            return _hash_mismatch(identity, comparable)
+    return _not_confirmed(usable, unconfirmed)
+
+
+def _taken(identity: RecipientIdentity) -> Check:
+    if identity.hashed:
+        # Never reveal another account's identifier, even one recovered from a hash.
+        return _check(
+            CheckStatus.FAILED,
+            "The credential was issued to someone else: another account has confirmed the "
+            "identifier it names.",
+            "Poświadczenie wystawiono komuś innemu: identyfikator, który wskazuje, potwierdziło "
+            "inne konto.",
+            detail="other_account",
+        )
+    shown = _shown(identity.value)
     return _check(
         CheckStatus.FAILED,
-        "The credential was issued to someone else: none of your identifiers match.",
-        "Poświadczenie wystawiono komuś innemu: żaden z Twoich identyfikatorów nie pasuje.",
+        f"The credential was issued to {shown}, which another account has confirmed.",
+        f"Poświadczenie wystawiono dla {shown}, a ten identyfikator potwierdziło inne konto.",
+        detail="other_account",
     )
+
+
+def _hash_mismatch(identity: RecipientIdentity, compared: list[str]) -> Check:
+    names = ", ".join(_shown(value) for value in compared)
+    return _check(
+        CheckStatus.FAILED,
+        f"The credential was issued to someone else: its hashed recipient matches none of "
+        f"your identifiers ({names}).",
+        f"Poświadczenie wystawiono komuś innemu: skrót odbiorcy nie pasuje do żadnego z Twoich "
+        f"identyfikatorów ({names}).",
+        detail="hash_mismatch",
+    )
+
+
+def _not_confirmed(usable: list[RecipientIdentity], unconfirmed: frozenset[str]) -> Check:
+    for identity in usable:
+        value = next((v for v in sorted(unconfirmed) if identity.matches(v)), None)
+        if value is None and not identity.hashed:
+            value = identity.value
+        if value is not None:
+            shown = _shown(value)
+            return _check(
+                CheckStatus.WARNING,
+                f"The credential was issued to {shown}, which you have not confirmed.",
+                f"Poświadczenie wystawiono dla {shown}, a tego identyfikatora nie potwierdzono.",
+                detail="unconfirmed",
+            )
+    return _check(
+        CheckStatus.WARNING,
+        "The credential was issued to a hashed identifier: add and confirm the one it was "
+        "issued to, so Plecak can check that it is yours.",
+        "Poświadczenie wystawiono dla identyfikatora zapisanego skrótem: dodaj i potwierdź ten, "
+        "dla którego je wystawiono, aby Plecak mógł sprawdzić, że jest Twoje.",
+        detail="unconfirmed",
+    )
+
+
+def _comparable(identity: RecipientIdentity, claimed: str) -> bool:
+    """Whether a claimed identifier is of the kind a hashed identity names (email to email…)."""
+    value = claimed.strip()
+    is_email = "@" in value and ":" not in value.removeprefix("mailto:")
+    kind = identity.kind.lower()
+    if identity.is_email:
+        return is_email
+    if kind in _PHONE_TYPES:
+        return bool(_PHONE.match(value))
+    if kind in _URL_TYPES:
+        return value.startswith(("http://", "https://", "did:"))
+    return False
+
+
+def _shown(value: str) -> str:
+    """An identifier as a sentence quotes it: without ``mailto:``, cut when very long."""
+    text = value.strip().removeprefix("mailto:")
+    return text if len(text) <= 120 else text[:117] + "…"
 
 
 def _subject_identities(subject: JsonObject) -> list[RecipientIdentity]:

@@ -34,3 +34,10 @@ def standing_of(report: Report) -> Standing:
     if "expiry" in failed:
         return Standing.EXPIRED
     return Standing.VERIFIED
+
+
+def standing_from(verdict: Verdict, report: Report) -> Standing:
+    """The standing of a stored credential: its verdict, refined by its report when failed."""
+    if verdict is not Verdict.FAILED:
+        return Standing(verdict.value)
+    return standing_of(report) if report.verdict is Verdict.FAILED else Standing.FAILED
