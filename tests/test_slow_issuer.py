@@ -109,7 +109,7 @@ def test_import_waiting_on_slow_status_list_blocks_no_other_user(
     assert still_waiting and elapsed < 2.0, f"other writes took {elapsed:.1f} s"
     with sqlite_db.sessions() as session:
         assert session.scalar(select(User.id).where(User.email == "other@example.org"))
-        assert session.scalar(select(HolderIdentifier.value)) == "https://other.example"
+        assert "https://other.example" in session.scalars(select(HolderIdentifier.value)).all()
         other_items = select(ImportItem.outcome).where(ImportItem.job_id != job_id)
         assert session.scalars(other_items).all() == [ItemOutcome.IMPORTED]
         item = session.scalars(select(ImportItem).where(ImportItem.job_id == job_id)).one()
