@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -60,3 +60,18 @@ def test_credential_dates_v1_fields_read() -> None:
 def test_credential_dates_v2_fields_preferred() -> None:
     credential = {"validFrom": "2028-01-01T00:00:00Z", "issuanceDate": "2026-01-01T00:00:00Z"}
     assert _statuses(check_credential_dates(credential, AT))["not_before"] is CheckStatus.FAILED
+
+
+@pytest.mark.parametrize(
+    ("offset", "expiry", "not_before"),
+    [(-1, "passed", "failed"), (0, "passed", "passed"), (1, "failed", "passed")],
+)
+def test_check_validity_period_boundary_instant_is_inside(
+    offset: int, expiry: str, not_before: str
+) -> None:
+    """At exactly validFrom or validUntil the credential is valid; a second beyond, not."""
+    instant = "2025-06-01T00:00:00Z"
+    at = datetime(2025, 6, 1, tzinfo=UTC) + timedelta(seconds=offset)
+    until = {c.code: c.status for c in check_validity_period(None, instant, at)}
+    since = {c.code: c.status for c in check_validity_period(instant, None, at)}
+    assert (until["expiry"], since["not_before"]) == (CheckStatus(expiry), CheckStatus(not_before))
