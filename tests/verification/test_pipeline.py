@@ -17,10 +17,12 @@ from tests.support.httpserver import LocalServer
 from tests.support.jose_issuer import (
     CertifiedKey,
     SdJwtBuilder,
+    b64url,
     did_jwk,
     disclosure,
     issue_certificate,
     issue_sd_jwt,
+    json_bytes,
     make_ca,
     new_key,
     seal_jades,
@@ -193,12 +195,32 @@ def jades(kit: Kit, *, forged: bool = False, **dates: str) -> dict[str, Any]:
     return sealed
 
 
-def with_status(kit: Kit, index: int, *, published: bool = True) -> JsonObject:
+def with_status(
+    kit: Kit, index: int, *, published: bool = True, as_jwt: bool = False, forged: bool = False
+) -> JsonObject:
+    """A credential whose bit 7 is set in its issuer's list; ``forged`` clears it after signing."""
     list_url = kit.server.url("/status/1")
     if published:
         listed = bitstring_list_credential(list_url, kit.di.did, encode_list({7: 1}))
-        kit.server.serve("/status/1", text(kit.di.sign(listed, JCS)))
+        kit.server.serve("/status/1", signed_list(kit, listed, as_jwt=as_jwt, forged=forged))
     return ob3(kit, credentialStatus=bitstring_entry(list_url, index))
+
+
+def signed_list(kit: Kit, listed: dict[str, Any], *, as_jwt: bool, forged: bool) -> bytes:
+    """The list as Data Integrity JSON or a VC-JWT by a did:jwk key, tampered after signing."""
+    cleared = {**listed["credentialSubject"], "encodedList": encode_list({})}
+    if not as_jwt:
+        signed = kit.di.sign(listed, JCS)
+        return text({**signed, "credentialSubject": cleared} if forged else signed)
+    key = new_key("EdDSA")
+    listed = {**listed, "issuer": did_jwk(key)}
+    token = sign_compact({"typ": "vc+jwt", "kid": did_jwk(key) + "#0"}, listed, key)
+    if forged:
+        header, _payload, signature = token.split(".")
+        token = ".".join(
+            (header, b64url(json_bytes({**listed, "credentialSubject": cleared})), signature)
+        )
+    return text(token)
 
 
 @dataclass(frozen=True)
@@ -301,6 +323,24 @@ CASES = {
     "status-revoked": Case(
         lambda k: text(with_status(k, 7)), F.VC_DATA_INTEGRITY, FAILED, "revocation"
     ),
+    **{
+        f"status-{kind}-list-revoked": Case(
+            lambda k, j=as_jwt: text(with_status(k, 7, as_jwt=j)),
+            F.VC_DATA_INTEGRITY,
+            FAILED,
+            "revocation",
+        )
+        for kind, as_jwt in (("di", False), ("jwt", True))
+    },
+    **{
+        f"status-{kind}-list-forged": Case(
+            lambda k, j=as_jwt: text(with_status(k, 7, as_jwt=j, forged=True)),
+            F.VC_DATA_INTEGRITY,
+            UNVERIFIABLE,
+            "revocation",
+        )
+        for kind, as_jwt in (("di", False), ("jwt", True))
+    },
     "status-unreachable": Case(
         lambda k: text(with_status(k, 3, published=False)),
         F.VC_DATA_INTEGRITY,
