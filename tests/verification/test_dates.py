@@ -10,6 +10,7 @@ from wallet.verification.dates import check_credential_dates, check_validity_per
 from wallet.verification.report import Check, CheckStatus
 
 AT = datetime(2027, 6, 1, 12, 0, tzinfo=UTC)
+SKIP, P, F = CheckStatus.SKIPPED, CheckStatus.PASSED, CheckStatus.FAILED
 
 
 def _statuses(checks: list[Check]) -> dict[str, CheckStatus]:
@@ -75,3 +76,47 @@ def test_check_validity_period_boundary_instant_is_inside(
     until = {c.code: c.status for c in check_validity_period(None, instant, at)}
     since = {c.code: c.status for c in check_validity_period(instant, None, at)}
     assert (until["expiry"], since["not_before"]) == (CheckStatus(expiry), CheckStatus(not_before))
+
+
+PAST, FUTURE = "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z"  # around AT
+
+
+@pytest.mark.parametrize(
+    ("credential", "expected"),
+    [
+        (
+            {"validUntil": PAST},
+            {"not_before": (SKIP, "validFrom"), "expiry": (F, "validUntil")},
+        ),
+        (
+            {"validFrom": FUTURE, "validUntil": FUTURE},
+            {"not_before": (F, "validFrom"), "expiry": (P, "validUntil")},
+        ),
+        (
+            {"validFrom": PAST},
+            {"not_before": (P, "validFrom"), "expiry": (SKIP, "validUntil")},
+        ),
+        (
+            {"validFrom": PAST, "expirationDate": PAST},
+            {"not_before": (P, "validFrom"), "expiry": (F, "expirationDate")},
+        ),
+        (
+            {"issuanceDate": FUTURE},
+            {"not_before": (F, "issuanceDate"), "expiry": (SKIP, "expirationDate")},
+        ),
+        (
+            {"validFrom": "2027-06-01T12:00:01", "validUntil": "2027-06-01T11:59:59"},
+            {"not_before": (F, "validFrom"), "expiry": (F, "validUntil")},
+        ),
+    ],
+    ids=["v2-until-only", "v2-both", "v2-from-only", "edc-mixed", "v1-from-only", "no-offset-utc"],
+)
+def test_credential_dates_each_field_decides_and_is_named(
+    credential: dict[str, str], expected: dict[str, tuple[CheckStatus, str]]
+) -> None:
+    checks = check_credential_dates(credential, AT)  # type: ignore[arg-type]
+    found = {c.code: (c.status, (c.detail or "").split(":")[0]) for c in checks}
+    assert found == expected
+    for check in checks:
+        assert check.message.en and check.message.pl
+        assert check.required is (check.status is not CheckStatus.SKIPPED)
