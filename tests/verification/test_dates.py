@@ -47,7 +47,8 @@ def test_validity_period_absent_dates_skipped_not_required() -> None:
 def test_validity_period_malformed_fails_naming_field(value: object) -> None:
     checks = check_validity_period(None, value, AT, until_field="expirationDate")  # type: ignore[arg-type]
     expiry = checks[1]
-    assert expiry.status is CheckStatus.FAILED
+    assert (expiry.code, expiry.status) == ("expiry", CheckStatus.FAILED)
+    assert expiry.message.en and expiry.message.pl
     assert expiry.detail is not None and expiry.detail.startswith("expirationDate")
 
 
@@ -75,6 +76,8 @@ def test_check_validity_period_boundary_instant_is_inside(
     at = datetime(2025, 6, 1, tzinfo=UTC) + timedelta(seconds=offset)
     until = {c.code: c.status for c in check_validity_period(None, instant, at)}
     since = {c.code: c.status for c in check_validity_period(instant, None, at)}
+    named = [c.detail for c in check_validity_period(instant, instant, at)]
+    assert [(d or "").split(":")[0] for d in named] == ["validFrom", "validUntil"]
     assert (until["expiry"], since["not_before"]) == (CheckStatus(expiry), CheckStatus(not_before))
 
 
