@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 TRANSLATIONS := wallet/translations
 
-.PHONY: run demo test lint typecheck pytest translations compile-translations clean
+.PHONY: run demo test mutation lint typecheck pytest translations compile-translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ test: $(TEST_STAMP) compile-translations $(VPVERIFY)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# Mutation testing of wallet/verification/ and wallet/import/ (slow; not part of `make test`).
+# Resumable: rerun to continue. Narrow it with e.g. MUTANTS='wallet.verification.dates*'.
+MUTANTS ?=
+mutation: $(TEST_STAMP) compile-translations
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results
 
 # Re-extract messages after changing user-visible text, then translate the new entries.
 translations: $(STAMP)

@@ -202,10 +202,12 @@ def issue_certificate(
     valid_days: tuple[int, int] = (-30, 365),
     time_stamping: bool = False,
     crl_url: str | None = None,
+    signer: IssuerKey | None = None,
 ) -> CertifiedKey:
     """A leaf (sealing, signing or timestamping) certificate signed by ``ca``.
 
-    ``valid_days`` are offsets from ``at``.
+    ``valid_days`` are offsets from ``at``; ``signer`` signs it instead of ``ca``'s own key
+    (a forged certificate that still names ``ca`` as its issuer and authority key).
     """
     key = new_key(alg)
     public = key.private_key.public_key()
@@ -239,7 +241,8 @@ def issue_certificate(
     if crl_url:
         point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
         builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
-    certificate = builder.sign(ca.key.private_key, hashes.SHA256())  # type: ignore[arg-type]
+    signing_key = (signer or ca.key).private_key
+    certificate = builder.sign(signing_key, hashes.SHA256())  # type: ignore[arg-type]
     return CertifiedKey(key, certificate)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from tests.support.jose_issuer import (
     issue_certificate,
     json_bytes,
     make_ca,
+    new_key,
     seal_jades,
 )
 from wallet.fetching import SafeFetcher
@@ -149,6 +151,29 @@ def test_verify_jades_leaf_from_lookalike_ca_warns_trust(ca: CertifiedKey) -> No
     result = statuses(seal_jades(PAYLOAD, rogue, (ca,)), context(ca))
     assert result["proof"] is CheckStatus.PASSED
     assert result["trust"] is CheckStatus.WARNING
+
+
+def forged_by_other_key(ca: CertifiedKey) -> tuple[CertifiedKey, tuple[CertifiedKey, ...]]:
+    """A leaf naming the anchor as issuer and authority key, signed by another key."""
+    return issue_certificate(ca, at=AT, signer=new_key("ES256")), (ca,)
+
+
+def issued_by_non_ca(ca: CertifiedKey) -> tuple[CertifiedKey, tuple[CertifiedKey, ...]]:
+    """A leaf issued by an anchored certificate whose basic constraints say it is no CA."""
+    middle = issue_certificate(ca, at=AT, alg="ES256", name="Not a CA")
+    return issue_certificate(middle, at=AT), (middle, ca)
+
+
+@pytest.mark.parametrize("broken", [forged_by_other_key, issued_by_non_ca])
+def test_verify_jades_broken_chain_to_anchor_fails_trust(
+    broken: Callable[[CertifiedKey], tuple[CertifiedKey, tuple[CertifiedKey, ...]]],
+    ca: CertifiedKey,
+) -> None:
+    leaf, chain = broken(ca)
+    checks = verify_jades(json.dumps(seal_jades(PAYLOAD, leaf, chain)), context(ca))
+    trust = Report.of(checks).find("trust")
+    assert trust is not None and (trust.status, trust.required) == (CheckStatus.FAILED, True)
+    assert Report.of(checks).verdict is Verdict.FAILED
 
 
 def test_decode_jades_returns_sealed_credential(sealer: CertifiedKey) -> None:

@@ -78,11 +78,29 @@ def test_key_from_jwk_x25519_key_raises() -> None:
         key_from_jwk({"kty": "OKP", "crv": "X25519", "x": b64url(b"\x09" * 32)})
 
 
-def test_jwk_thumbprint_same_key_matches_rfc7638_form() -> None:
-    key = new_key("EdDSA")
-    jwk = key.public_jwk()
-    assert jwk_thumbprint(key_from_jwk(jwk)) == jwk_thumbprint(key_from_jwk(dict(jwk)))
-    assert jwk_thumbprint(key_from_jwk(jwk)) != jwk_thumbprint(key_from_jwk(new_key().public_jwk()))
+# RFC 7638 section 3.1 (IETF Trust, Simplified BSD licence): the example RSA key and its
+# published SHA-256 thumbprint.
+RFC7638_KEY = {
+    "kty": "RSA",
+    "n": (
+        "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_B"
+        "JECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_F"
+        "DW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4"
+        "vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
+    ),
+    "e": "AQAB",
+    "alg": "RS256",
+    "kid": "2011-04-29",
+}
+RFC7638_THUMBPRINT = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+
+
+def test_jwk_thumbprint_rfc7638_example_key_gives_published_thumbprint() -> None:
+    assert jwk_thumbprint(key_from_jwk(RFC7638_KEY)) == RFC7638_THUMBPRINT
+
+
+def test_jwk_thumbprint_other_key_differs() -> None:
+    assert jwk_thumbprint(key_from_jwk(new_key("RS256").public_jwk())) != RFC7638_THUMBPRINT
 
 
 @pytest.mark.parametrize("value", [[], "MIIB", ["not base64!"], [json.dumps({})], [1]])

@@ -17,10 +17,12 @@ from tests.support.httpserver import LocalServer
 from tests.support.jose_issuer import (
     CertifiedKey,
     SdJwtBuilder,
+    b64url,
     did_jwk,
     disclosure,
     issue_certificate,
     issue_sd_jwt,
+    json_bytes,
     make_ca,
     new_key,
     seal_jades,
@@ -44,6 +46,11 @@ RECIPIENTS = frozenset({"alice@example.org", SUBJECT, "urn:epass:person:1"})
 RDFC, JCS, ED2020 = "eddsa-rdfc-2022", "eddsa-jcs-2022", "Ed25519Signature2020"
 CLR_ACHIEVEMENT = "https://uczelnia.example.pl/achievements/data-analyst"
 PARTS = ("sql-basics", "python-data")
+OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+EXPIRED = "2026-03-01T00:00:00Z"  # before AT
+EXPIRED_EPOCH = int(dt.datetime(2026, 3, 1, tzinfo=dt.UTC).timestamp())
+PAST_EPOCH = int(dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp())
+FUTURE_EPOCH = int(dt.datetime(2026, 9, 1, tzinfo=dt.UTC).timestamp())
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +137,8 @@ def text(value: Any) -> bytes:
 # --- Builders: each returns the bytes a holder would hand over -----------------------------
 
 
-def ob2_hosted(kit: Kit, **changes: Any) -> dict[str, Any]:
-    assertion = kit.ob2.assertion()
+def ob2_hosted(kit: Kit, *, hosted: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
+    assertion = kit.ob2.assertion(**(hosted or {}))
     kit.ob2.host(assertion)
     return {**assertion, **changes}
 
@@ -157,10 +164,21 @@ def vc_jwt(alg: str, *, other_signer: bool = False) -> str:
     return sign_compact({"typ": "vc+jwt", "kid": did_jwk(key) + "#0"}, credential, signer)
 
 
-def sd_jwt_vc(*, extra_disclosure: bool = False, other_signer: bool = False) -> str:
+def vc_jwt_v11(**claims: Any) -> str:
+    """A VCDM 1.1 VC-JWT whose validity is stated only by the JWT's own ``nbf``/``exp``."""
+    key = new_key("ES256")
+    credential = achievement_credential(did_jwk(key))
+    for name in ("validFrom", "validUntil", "issuer", "id"):
+        credential.pop(name, None)
+    credential["@context"] = ["https://www.w3.org/2018/credentials/v1", OB3_CONTEXT]
+    payload = {"iss": did_jwk(key), "jti": "urn:uuid:v11", "vc": credential, **claims}
+    return sign_compact({"typ": "JWT", "kid": did_jwk(key) + "#0"}, payload, key)
+
+
+def sd_jwt_vc(*, extra_disclosure: bool = False, other_signer: bool = False, **dates: int) -> str:
     key = new_key("ES256")
     issuer = did_jwk(key)
-    claims = {**load_sample("eudi_learning_credential_claims"), "iss": issuer}
+    claims = {**load_sample("eudi_learning_credential_claims"), "iss": issuer, **dates}
     claims.pop("status")  # a token status list on a host the test cannot reach
     builder = SdJwtBuilder()
     concealed = builder.conceal(claims, "family_name", "given_name", "assessment_grade")
@@ -169,20 +187,40 @@ def sd_jwt_vc(*, extra_disclosure: bool = False, other_signer: bool = False) -> 
     return token + (disclosure("Kowalska", "family_name") + "~" if extra_disclosure else "")
 
 
-def jades(kit: Kit, *, forged: bool = False) -> dict[str, Any]:
-    payload = text(load_sample("elm3_edc_microcredential"))
+def jades(kit: Kit, *, forged: bool = False, **dates: str) -> dict[str, Any]:
+    payload = text({**load_sample("elm3_edc_microcredential"), **dates})
     sealed = seal_jades(payload, kit.sealer, (kit.ca,), sig_t="2026-05-20T10:00:00Z")
     if forged:
         sealed["payload"] = sealed["payload"].replace("Example University", "Other University")
     return sealed
 
 
-def with_status(kit: Kit, index: int, *, published: bool = True) -> JsonObject:
+def with_status(
+    kit: Kit, index: int, *, published: bool = True, as_jwt: bool = False, forged: bool = False
+) -> JsonObject:
+    """A credential whose bit 7 is set in its issuer's list; ``forged`` clears it after signing."""
     list_url = kit.server.url("/status/1")
     if published:
         listed = bitstring_list_credential(list_url, kit.di.did, encode_list({7: 1}))
-        kit.server.serve("/status/1", text(kit.di.sign(listed, JCS)))
+        kit.server.serve("/status/1", signed_list(kit, listed, as_jwt=as_jwt, forged=forged))
     return ob3(kit, credentialStatus=bitstring_entry(list_url, index))
+
+
+def signed_list(kit: Kit, listed: dict[str, Any], *, as_jwt: bool, forged: bool) -> bytes:
+    """The list as Data Integrity JSON or a VC-JWT by a did:jwk key, tampered after signing."""
+    cleared = {**listed["credentialSubject"], "encodedList": encode_list({})}
+    if not as_jwt:
+        signed = kit.di.sign(listed, JCS)
+        return text({**signed, "credentialSubject": cleared} if forged else signed)
+    key = new_key("EdDSA")
+    listed = {**listed, "issuer": did_jwk(key)}
+    token = sign_compact({"typ": "vc+jwt", "kid": did_jwk(key) + "#0"}, listed, key)
+    if forged:
+        header, _payload, signature = token.split(".")
+        token = ".".join(
+            (header, b64url(json_bytes({**listed, "credentialSubject": cleared})), signature)
+        )
+    return text(token)
 
 
 @dataclass(frozen=True)
@@ -256,6 +294,25 @@ CASES = {
     "sd-jwt-vc-unlisted-disclosure": Case(
         lambda k: text(sd_jwt_vc(extra_disclosure=True)), F.SD_JWT_VC, FAILED, "disclosure"
     ),
+    "sd-jwt-vc-expired": Case(
+        lambda k: text(sd_jwt_vc(exp=EXPIRED_EPOCH)), F.SD_JWT_VC, FAILED, "expiry"
+    ),
+    "sd-jwt-vc-not-yet-valid": Case(
+        lambda k: text(sd_jwt_vc(nbf=FUTURE_EPOCH)), F.SD_JWT_VC, FAILED, "not_before"
+    ),
+    "vc-jwt-v11": Case(lambda k: text(vc_jwt_v11(nbf=PAST_EPOCH)), F.VC_JWT, OK),
+    "vc-jwt-v11-expired": Case(
+        lambda k: text(vc_jwt_v11(nbf=PAST_EPOCH, exp=EXPIRED_EPOCH)), F.VC_JWT, FAILED, "expiry"
+    ),
+    "vc-jwt-v11-not-yet-valid": Case(
+        lambda k: text(vc_jwt_v11(nbf=FUTURE_EPOCH)), F.VC_JWT, FAILED, "not_before"
+    ),
+    "ob2-hosted-expired": Case(
+        lambda k: text(ob2_hosted(k, hosted={"expires": EXPIRED})), F.OB2_HOSTED, FAILED, "expiry"
+    ),
+    "elm-jades-expired": Case(
+        lambda k: text(jades(k, expirationDate=EXPIRED)), F.ELM_JADES, FAILED, "expiry"
+    ),
     "elm-jsonld-unsealed": Case(
         lambda k: text(load_sample("elm3_edc_microcredential")), F.ELM_JSONLD, UNVERIFIABLE, "proof"
     ),
@@ -266,6 +323,24 @@ CASES = {
     "status-revoked": Case(
         lambda k: text(with_status(k, 7)), F.VC_DATA_INTEGRITY, FAILED, "revocation"
     ),
+    **{
+        f"status-{kind}-list-revoked": Case(
+            lambda k, j=as_jwt: text(with_status(k, 7, as_jwt=j)),
+            F.VC_DATA_INTEGRITY,
+            FAILED,
+            "revocation",
+        )
+        for kind, as_jwt in (("di", False), ("jwt", True))
+    },
+    **{
+        f"status-{kind}-list-forged": Case(
+            lambda k, j=as_jwt: text(with_status(k, 7, as_jwt=j, forged=True)),
+            F.VC_DATA_INTEGRITY,
+            UNVERIFIABLE,
+            "revocation",
+        )
+        for kind, as_jwt in (("di", False), ("jwt", True))
+    },
     "status-unreachable": Case(
         lambda k: text(with_status(k, 3, published=False)),
         F.VC_DATA_INTEGRITY,

@@ -292,6 +292,13 @@ def test_reconstruct_claims_element_disclosure_in_sd_raises() -> None:
         reconstruct_claims(signed({"vct": VCT, "_sd": [digest(element)]}, [element]))
 
 
+def test_reconstruct_claims_property_disclosure_in_array_raises() -> None:
+    prop = disclosure("Clean a data set", "outcome")
+    claims = {"vct": VCT, "learning_outcomes": [{"...": digest(prop)}]}
+    with pytest.raises(DisclosureError):
+        reconstruct_claims(signed(claims, [prop]))
+
+
 def test_present_sd_jwt_chosen_claims_reveals_only_them(
     fetcher: SafeFetcher, ca: CertifiedKey, sealer: CertifiedKey
 ) -> None:
@@ -350,17 +357,24 @@ def test_key_binding_hash_of_other_presentation_fails(
     assert key_binding_status(fetcher, ca, bound) is CheckStatus.FAILED
 
 
-def test_key_binding_wrong_nonce_fails(
-    fetcher: SafeFetcher, ca: CertifiedKey, sealer: CertifiedKey, holder: IssuerKey
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"nonce": "replayed"},
+        {"typ": "JWT"},
+        {"aud": "https://other-verifier.example"},
+        {"iat": None},
+        {"iat": "1"},
+    ],
+    ids=["nonce", "typ", "aud", "no-iat", "text-iat"],
+)
+def test_key_binding_wrong_field_fails(
+    overrides: dict[str, Any],
+    fetcher: SafeFetcher,
+    ca: CertifiedKey,
+    sealer: CertifiedKey,
+    holder: IssuerKey,
 ) -> None:
     token = x5c_credential(sealer, ca, holder=holder)
-    bound = with_key_binding(token, holder, nonce="replayed")
-    assert key_binding_status(fetcher, ca, bound) is CheckStatus.FAILED
-
-
-def test_key_binding_wrong_typ_fails(
-    fetcher: SafeFetcher, ca: CertifiedKey, sealer: CertifiedKey, holder: IssuerKey
-) -> None:
-    token = x5c_credential(sealer, ca, holder=holder)
-    bound = with_key_binding(token, holder, typ="JWT")
+    bound = with_key_binding(token, holder, **overrides)
     assert key_binding_status(fetcher, ca, bound) is CheckStatus.FAILED

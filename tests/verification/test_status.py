@@ -118,12 +118,23 @@ def test_check_status_list_of_other_issuer_passes_with_warning(
     ]
 
 
-def test_check_status_expired_list_is_unverifiable(
-    ctx: VerificationContext, http_server: LocalServer
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        ({"validUntil": "2025-02-01T00:00:00Z"}, CheckStatus.SKIPPED),
+        ({"validFrom": "2025-03-02T00:00:00Z"}, CheckStatus.SKIPPED),
+        ({"issuanceDate": "2025-03-02T00:00:00Z", "validFrom": None}, CheckStatus.SKIPPED),
+        ({"validUntil": AT.isoformat()}, CheckStatus.PASSED),
+        ({"validFrom": AT.isoformat()}, CheckStatus.PASSED),
+    ],
+    ids=["expired", "valid-from-future", "issued-future", "until-now", "from-now"],
+)
+def test_check_status_list_outside_its_validity_is_unverifiable(
+    dates: dict[str, Any], expected: CheckStatus, ctx: VerificationContext, http_server: LocalServer
 ) -> None:
-    url = revocation_list(http_server, validUntil="2025-02-01T00:00:00Z")
+    url = revocation_list(http_server, **dates)
     checks = check_status(credential(bitstring_entry(url, VALID)), ctx, no_list_proof)
-    assert only_status(checks) == (CheckStatus.SKIPPED, True)
+    assert only_status(checks) == (expected, True)
 
 
 def test_check_status_list_for_other_purpose_is_unverifiable(

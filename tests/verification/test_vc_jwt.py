@@ -224,3 +224,17 @@ def test_verify_vc_jwt_plain_jwt_without_credential_fails_format(
 ) -> None:
     token = sign_compact({"typ": "JWT"}, {"iss": "https://uni.example", "sub": "x"}, new_key())
     assert statuses(token, ctx) == {"format": CheckStatus.FAILED}
+
+
+@pytest.mark.parametrize(("other_iss", "expected"), [(False, "passed"), (True, "failed")])
+def test_verify_vc_jwt_vcdm2_iss_decides_issuer_binding(
+    other_iss: bool, expected: str, ctx: VerificationContext
+) -> None:
+    """Key, kid and issuer all agree: only the ``iss`` claim differs between the two cases."""
+    key = new_key("EdDSA")
+    issuer = did_jwk(key)
+    iss = did_jwk(new_key()) if other_iss else issuer
+    token = sign_compact(
+        {"typ": "vc+jwt", "kid": issuer + "#0"}, ob3_credential(issuer, iss=iss), key
+    )
+    assert statuses(token, ctx)["issuer_binding"] is CheckStatus(expected)

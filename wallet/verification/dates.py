@@ -27,6 +27,13 @@ class ValidityPeriod:
 
 def read_validity_period(credential: JsonObject) -> ValidityPeriod:
     """The validity fields of a VCDM 2.0 credential, or of a 1.1 one when those are absent."""
+    if "validFrom" in credential and "validUntil" not in credential:
+        # ELM 3 (EDC) states validFrom beside the VCDM 1.1 expirationDate.
+        return ValidityPeriod(
+            credential.get("validFrom"),
+            credential.get("expirationDate"),
+            until_field="expirationDate" if "expirationDate" in credential else "validUntil",
+        )
     if "validFrom" in credential or "validUntil" in credential:
         return ValidityPeriod(credential.get("validFrom"), credential.get("validUntil"))
     return ValidityPeriod(

@@ -70,7 +70,10 @@ def date_checks(assertion: JsonObject, at: datetime) -> list[Check]:
             "The badge was issued before the time it was checked at.",
             "Odznakę wydano przed momentem sprawdzenia.",
         )
-    return [make_check("not_before", status, en, pl, detail=f"issuedOn {issued.isoformat()}")]
+    return [
+        make_check("not_before", status, en, pl, detail=f"issuedOn {issued.isoformat()}"),
+        *checks,
+    ]
 
 
 def assertion_dates(assertion: JsonObject) -> AssertionDates:
