@@ -83,6 +83,8 @@ def test_import_page_keyboard_only_reaches_picker_paste_box_and_address(
 ) -> None:
     register_in_english(page, live_server, EMAIL, "Jan Kowalski")
     page.goto(live_server.url("/imports"))
+    # The page's scripts (the drop zone, the phone menu) must be in place before keys are sent.
+    page.wait_for_load_state("load")
 
     page.locator("body").focus()
     tab_to(page, "input[type=file]")
