@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import FilePayload, Page, expect
+from playwright.sync_api import FileChooser, FilePayload, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.support.archives import BAD_ENTRY, backpack_export, signed_badge
 from tests.support.axe import assert_accessible
@@ -78,6 +79,23 @@ def test_import_flow_zip_picked_and_dropped_reaches_full_progress_with_failure_l
     assert_accessible(page)
 
 
+def open_picker_with_space(page: Page) -> FileChooser:
+    """Space on the focused picker opens the file chooser.
+
+    Under a loaded machine chromium sometimes drops the first key press on a file input
+    (seen in whole-suite runs, never alone), so one press is repeated before failing.
+    """
+    for attempt in (1, 2):
+        try:
+            with page.expect_file_chooser(timeout=7_500) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 def test_import_page_keyboard_only_reaches_picker_paste_box_and_address(
     page: Page, live_server: LiveServer
 ) -> None:
@@ -88,9 +106,7 @@ def test_import_page_keyboard_only_reaches_picker_paste_box_and_address(
 
     page.locator("body").focus()
     tab_to(page, "input[type=file]")
-    with page.expect_file_chooser(timeout=15_000) as chooser:  # slow under a loaded CI machine
-        page.keyboard.press("Space")
-    assert chooser.value.is_multiple()
+    assert open_picker_with_space(page).is_multiple()
 
     tab_to(page, "textarea[name=text]")
     page.keyboard.insert_text(signed_badge("Keyboard Badge").decode())
