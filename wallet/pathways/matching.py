@@ -335,10 +335,24 @@ def _record_words(record: CredentialRecord) -> set[str]:
     return have
 
 
+class _Unaccented(dict[int, str]):
+    """Each character without its accents, worked out once: ``str.translate`` asks per character.
+
+    Decomposing character by character equals decomposing the text (NFKD never composes).
+    """
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ł", "l")
+        self[code] = plain
+        return plain
+
+
+_UNACCENTED = _Unaccented()
+
+
 def _words(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c)).replace("ł", "l")
-    return _WORD.findall(plain)
+    return _WORD.findall(text.casefold().translate(_UNACCENTED))
 
 
 def _condition_problem(conditions: Conditions, holding: Holding, at: datetime) -> Problem | None:
