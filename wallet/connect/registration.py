@@ -10,6 +10,9 @@ from wallet.errors import ConnectError, CredentialFormatError
 from wallet.fetching import HttpClient
 from wallet.jsonvalues import JsonObject, parse_json_object
 
+# Names this software (not one installation) to platforms, as RFC 7591 section 2 intends.
+SOFTWARE_ID = "5c3f1f0e-8b6a-4f0d-9a51-6c1e2f9b7d40"
+SOFTWARE_VERSION = "0.1.0"
 _MAX_ANSWER_BYTES = 64 * 1024
 _AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
 
