@@ -9,9 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from werkzeug.test import TestResponse
-
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from tests.conftest import TEST_PASSWORD
 from tests.support.archives import signed_badge
