@@ -6,6 +6,7 @@ Every POST is CSRF-checked by the app-wide ``CSRFProtect``.
 from __future__ import annotations
 
 import logging
+import time
 from typing import cast
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -21,7 +22,7 @@ from wallet.connect import connections
 from wallet.connect.connections import ConnectConfig
 from wallet.connect.discovery import MAX_ADDRESS_LENGTH
 from wallet.connect.registration import SOFTWARE_ID, SOFTWARE_VERSION, ClientIdentity
-from wallet.errors import WalletError
+from wallet.errors import ConfigurationError, WalletError
 from wallet.fetching import HttpClient, SafeFetcher
 from wallet.holder.job_runner import Runner
 from wallet.models import ImportJob
@@ -43,7 +44,10 @@ class ConnectForm(FlaskForm):
 
 def http_client() -> HttpClient:
     """The guarded fetcher, with all of a request's exchanges sharing one time budget."""
-    return cast(SafeFetcher, services().request_fetcher(REQUEST_FETCH_SECONDS))
+    fetcher = services().fetcher
+    if not isinstance(fetcher, SafeFetcher):
+        raise ConfigurationError("connecting to platforms needs the guarded fetcher")
+    return fetcher.until(time.monotonic() + REQUEST_FETCH_SECONDS)
 
 
 def connect_config() -> ConnectConfig:
