@@ -399,3 +399,39 @@ def test_callback_of_another_holders_authorization_is_refused(
     assert own.status_code == 302  # the victim's state is still unused
     [connection] = connections(db_session)
     assert connection.user_id == victim.id and connection.state is ConnectionState.ACTIVE
+
+
+def test_callback_code_refused_by_the_platform_keeps_nothing(
+    client: FormClient, ola: User, issuer: OB3Issuer, runner: RecordingRunner, db_session: Session
+) -> None:
+    started = client.submit("/connect", {"address": issuer.base_url})
+    back = urlsplit(follow_consent(started.headers["Location"]))
+    issuer.codes.clear()  # the platform no longer knows the code it gave
+
+    response = client.get(f"{back.path}?{back.query}")
+
+    assert response.status_code == 400
+    assert "refused to give Plecak access" in response.get_data(as_text=True)
+    assert connections(db_session) == [] and not issuer.tokens
+
+
+def test_sync_platform_gone_says_so_and_keeps_the_connection_as_it_was(
+    client: FormClient, ola: User, issuer: OB3Issuer, runner: RecordingRunner, db_session: Session
+) -> None:
+    issuer.credentials = [di_badge("First")]
+    connect(client, issuer)
+    [connection] = connections(db_session)
+    synced_at, sealed = connection.last_synced_at, connection.sealed_tokens
+    db_session.commit()
+    service = dict(connection.service)
+    service["credentials_url"] = "http://127.0.0.1:9/ims/ob/v3p0/credentials"
+    connection.service = service
+    db_session.commit()
+
+    response = client.submit(f"/connect/{connection.id}/sync")
+
+    assert response.status_code == 400
+    assert "could not be reached" in response.get_data(as_text=True)
+    [after] = connections(db_session)
+    assert after.state is ConnectionState.ACTIVE
+    assert after.last_synced_at == synced_at and after.sealed_tokens == sealed
