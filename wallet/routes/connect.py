@@ -104,6 +104,7 @@ def start() -> ResponseReturnValue:
             utcnow(),
         )
     except WalletError as error:
+        db_session().rollback()  # nothing of a refused platform is kept
         logger.info("connecting %s refused (%s): %s", form.address.data, error.code, error.detail)
         form.address.errors = [_(error.message)]
         return _page(form)
