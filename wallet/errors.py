@@ -107,6 +107,31 @@ PLAIN_MESSAGES: dict[str, str] = {
     "page_without_credential": N_(
         "The page at this address does not link to a credential Plecak can read."
     ),
+    # connecting to an issuer's platform
+    "connect": N_("Plecak could not connect to this platform. Try again later."),
+    "connect_discovery": N_(
+        "This address does not describe an Open Badges platform Plecak can connect to. Check "
+        "the address, or ask the platform for the address of its Open Badges 3.0 service."
+    ),
+    "connect_registration": N_(
+        "The platform did not accept Plecak as an application, so nothing was connected."
+    ),
+    "connect_denied": N_(
+        "You did not allow Plecak to read your credentials on this platform, so nothing was "
+        "connected."
+    ),
+    "connect_authorization": N_(
+        "The answer from the platform could not be matched to a connection you started, or it "
+        "came too late. Start connecting again."
+    ),
+    "connect_token": N_("The platform refused to give Plecak access. Start connecting again."),
+    "connect_reauthorize": N_(
+        "Plecak's access to this platform has ended. Connect again to keep receiving "
+        "credentials from it."
+    ),
+    "connect_credentials": N_(
+        "The platform's list of your credentials could not be read. Try again later."
+    ),
 }
 
 
@@ -123,6 +148,13 @@ class FetchError(_PlainError):
     """A network fetch was refused by policy or failed."""
 
     code = "fetch"
+    http_status = 502
+
+
+class ConnectError(_PlainError):
+    """An issuer's platform refused, failed or answered with something unusable."""
+
+    code = "connect"
     http_status = 502
 
 

@@ -12,7 +12,8 @@ import socket
 import ssl
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
@@ -69,12 +70,35 @@ class Fetched:
     status: int
     content_type: str
     body: bytes
+    # Lower-case names; a header sent several times has its values joined with ", ".
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class Fetcher(Protocol):
     """Fetches a URL under the caller's caps; raises ``FetchError`` when refused or failed."""
 
     def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched: ...
+
+
+class HttpClient(Fetcher, Protocol):
+    """A fetcher that also sends one request of any method, for protocols such as OAuth."""
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        accept: str = "application/json",
+        max_bytes: int | None = None,
+    ) -> Fetched:
+        """One request; a redirect is returned as it is, never followed."""
+        ...
+
+    def check(self, url: str) -> None:
+        """Raise ``FetchError`` if ``url`` may not be contacted (scheme, host or address)."""
+        ...
 
 
 def require_content_type(fetched: Fetched, *media_types: str) -> Fetched:
@@ -87,6 +111,15 @@ def require_content_type(fetched: Fetched, *media_types: str) -> Fetched:
             reason="wrong_media_type",
         )
     return fetched
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What is sent on one hop: the method, the caller's headers and an optional body."""
+
+    method: str
+    headers: Mapping[str, str]
+    body: bytes | None
 
 
 @dataclass(frozen=True)
@@ -150,7 +183,9 @@ class SafeFetcher:
         current = url
         for _hop in range(self.max_redirects + 1):
             target = self._target(current)
-            status, content_type, location, body = self._get(target, accept, cap, deadline)
+            request = _Request("GET", {"Accept": accept}, None)
+            status, headers, body = self._exchange(target, request, cap, deadline)
+            location = headers.get("location")
             if status in _REDIRECTS and location is not None:
                 following = urljoin(current, location)
                 if target.scheme == "https" and following.startswith("http:"):
@@ -159,10 +194,43 @@ class SafeFetcher:
                     )
                 current = following
                 continue
-            return Fetched(url=current, status=status, content_type=content_type, body=body)
+            content_type = headers.get("content-type", "")
+            return Fetched(current, status, content_type, body, headers)
         raise FetchError(
             f"{url} redirected more than {self.max_redirects} times", reason="redirects"
         )
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        body: bytes | None = None,
+        accept: str = "application/json",
+        max_bytes: int | None = None,
+    ) -> Fetched:
+        """One ``method`` request under the same guard and caps; a redirect is not followed.
+
+        Requests that carry secrets (a token, client credentials) must never be replayed to
+        wherever a server points, so the caller sees the 3xx and decides.
+        """
+        cap = self.max_bytes if max_bytes is None else min(max_bytes, self.max_bytes)
+        deadline = time.monotonic() + self.timeout
+        if self._until is not None:
+            deadline = min(deadline, self._until)
+        if deadline <= time.monotonic():
+            raise FetchError(
+                f"not sending to {url}: the time for fetching is spent", reason="timeout"
+            )
+        target = self._target(url)
+        request = _Request(method, {**(headers or {}), "Accept": accept}, body)
+        status, answered, data = self._exchange(target, request, cap, deadline)
+        return Fetched(url, status, answered.get("content-type", ""), data, answered)
+
+    def check(self, url: str) -> None:
+        """Refuse ``url`` now, as a fetch of it would be refused (nothing is sent)."""
+        self._target(url)
 
     def _target(self, url: str) -> _Target:
         parts = urlsplit(url)
@@ -212,9 +280,9 @@ class SafeFetcher:
                 )
         return addresses[0]
 
-    def _get(
-        self, target: _Target, accept: str, cap: int, deadline: float
-    ) -> tuple[int, str, str | None, bytes]:
+    def _exchange(
+        self, target: _Target, request: _Request, cap: int, deadline: float
+    ) -> tuple[int, dict[str, str], bytes]:
         connection = self._connection(target, deadline)
         # Socket timeouts bound each read, not their sum: a server trickling one byte at a time
         # would never trip them. At the deadline the watchdog shuts the socket down instead.
@@ -223,9 +291,14 @@ class SafeFetcher:
         watchdog.start()
         try:
             connection.request(
-                "GET",
+                request.method,
                 target.path,
-                headers={"Accept": accept, "User-Agent": self.user_agent, "Connection": "close"},
+                body=request.body,
+                headers={
+                    **request.headers,
+                    "User-Agent": self.user_agent,
+                    "Connection": "close",
+                },
             )
             response = connection.getresponse()
             length = response.getheader("Content-Length")
@@ -235,8 +308,8 @@ class SafeFetcher:
                     reason="response_too_large",
                 )
             body = b"" if response.status in _REDIRECTS else _read_capped(response, cap, deadline)
-            content_type = response.getheader("Content-Type") or ""
-            return response.status, content_type, response.getheader("Location"), body
+            headers = {name.lower(): response.getheader(name) or "" for name in response.headers}
+            return response.status, headers, body
         except (OSError, http.client.HTTPException) as error:
             if isinstance(error, TimeoutError) or time.monotonic() >= deadline:
                 logger.warning("%s did not answer within %.1f s", target.url, self.timeout)

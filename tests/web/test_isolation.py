@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import Table, select
@@ -16,7 +18,16 @@ from tests.support.web import FormClient
 from wallet.holder import import_jobs, pathways
 from wallet.holder.import_jobs import UploadPart
 from wallet.identifiers import add_identifier, confirmation_token
-from wallet.models import Base, IdentifierKind, MatchDecision, Notice, NoticeKind, User
+from wallet.models import (
+    Base,
+    Connection,
+    ConnectionState,
+    IdentifierKind,
+    MatchDecision,
+    Notice,
+    NoticeKind,
+    User,
+)
 from wallet.models.base import utcnow
 from wallet.share import links
 
@@ -80,7 +91,27 @@ def victim_arguments(app: Flask, session: Session, victim: User) -> dict[str, st
         "key": "digcomp-2.2",
         **owned,
         "link_id": str(victim_link(session, victim)),
+        "connection_id": str(victim_connection(session, victim)),
     }
+
+
+def victim_connection(session: Session, victim: User) -> int:
+    """A connection of the victim's named by the secret, with an authorization under way."""
+    connection = Connection(
+        user_id=victim.id,
+        address=f"https://{SECRET_VALUE.split('@')[1]}/ims/ob/v3p0/discovery",
+        name=SECRET_VALUE,
+        state=ConnectionState.ACTIVE,
+        service={"registration_url": SECRET_VALUE},
+        client_id=SECRET_VALUE,
+        auth_method="client_secret_basic",
+        pending_state_hash=hashlib.sha256(b"victim-state").hexdigest(),
+        pending_until=utcnow() + timedelta(minutes=5),
+        sealed_tokens=b"sealed",
+    )
+    session.add(connection)
+    session.commit()
+    return connection.id
 
 
 def victim_pathway(session: Session, victim: User, credential_id: int) -> int:

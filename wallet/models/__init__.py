@@ -2,6 +2,7 @@
 
 from wallet.models.accounts import HolderIdentifier, IdentifierKind, User
 from wallet.models.base import Base
+from wallet.models.connect import Connection, ConnectionState
 from wallet.models.credentials import Credential, DocumentLink, VerificationRun
 from wallet.models.imports import ImportItem, ImportJob, ItemOutcome, JobState
 from wallet.models.pathways import HolderPathway, MatchDecision, PathwayDecision
@@ -27,6 +28,8 @@ __all__ = [
     "Base",
     "Collection",
     "CollectionItem",
+    "Connection",
+    "ConnectionState",
     "Credential",
     "CredentialTag",
     "CvItem",

@@ -8,6 +8,7 @@ from wallet.extensions import login_manager
 from wallet.routes import (
     account,
     auth,
+    connect,
     credentials,
     cv,
     documents,
@@ -39,6 +40,7 @@ def register_routes(app: Flask) -> None:
         documents,
         organise,
         imports,
+        connect,
         search,
         pathways,
         vc_api,
