@@ -42,7 +42,7 @@ test: $(TEST_STAMP) compile-translations $(VPVERIFY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # Mutation testing of wallet/verification/ and wallet/import/ (slow; not part of `make test`).
 # Resumable: rerun to continue. Narrow it with e.g. MUTANTS='wallet.verification.dates*'.

@@ -6,13 +6,17 @@ import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from _pytest.terminal import TerminalReporter
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from tests.support.conformance import SCOREBOARD, Scoreboard
 from tests.support.databases import (
     POSTGRES_URL_VARIABLE,
+    create_worker_database,
     engines_to_test,
     migrate_sqlite_template,
     postgres_database,
@@ -35,6 +39,32 @@ TEST_PASSWORD = "correct horse battery"
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("CI") and not postgres_url():
         raise pytest.UsageError(f"{POSTGRES_URL_VARIABLE} must be set on CI")
+    create_worker_database()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # A pytest-xdist worker hands its conformance score to the controller, which prints it.
+    board = session.config.stash.get(SCOREBOARD, None)
+    if board is not None and hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["conformance"] = board.as_data()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    data = getattr(node, "workeroutput", {}).get("conformance")
+    if data:
+        node.config.stash.setdefault(SCOREBOARD, Scoreboard()).add(data)
+
+
+def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.Config) -> None:
+    board = config.stash.get(SCOREBOARD, None)
+    if board is None or not board.areas:
+        return
+    terminalreporter.section("conformance corpus")
+    for line in board.table():
+        terminalreporter.write_line(line)
+    for mismatch in board.mismatches:
+        terminalreporter.write_line("mismatch: " + mismatch)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,21 @@ class Scoreboard:
             score.genuine_failed += 1
         if expected is Standing.FAILED and got is Standing.VERIFIED:
             score.tampered_verified += 1
+
+    def as_data(self) -> dict[str, Any]:
+        """The board as plain data, to send from a pytest-xdist worker to the controller."""
+        return {
+            "areas": {a: asdict(s) for a, s in self.areas.items()},
+            "mismatches": self.mismatches,
+        }
+
+    def add(self, data: dict[str, Any]) -> None:
+        """Add another process's board, given as ``as_data`` made it."""
+        for area, counts in data["areas"].items():
+            score = self.areas.setdefault(area, AreaScore())
+            for name, count in counts.items():
+                setattr(score, name, getattr(score, name) + count)
+        self.mismatches.extend(data["mismatches"])
 
     def table(self) -> list[str]:
         rows = [("area", "vectors", "matching", "genuine failed", "tampered verified")]

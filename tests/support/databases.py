@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from wallet.db import Database, create_database_engine
 from wallet.schema import upgrade_schema
@@ -17,8 +17,36 @@ POSTGRES_URL_VARIABLE = "WALLET_TEST_DATABASE_URL"
 
 
 def postgres_url() -> str | None:
-    """The PostgreSQL URL the suite should also run on, if any."""
-    return os.environ.get(POSTGRES_URL_VARIABLE) or None
+    """The PostgreSQL URL the suite should also run on, if any.
+
+    Under pytest-xdist each worker process gets a database of its own (``test_gw0``, …), since
+    the suite resets the schema of the database it runs on.
+    """
+    url = os.environ.get(POSTGRES_URL_VARIABLE) or None
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url is None or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+def create_worker_database() -> None:
+    """Create this xdist worker's own PostgreSQL database if it is missing."""
+    base = os.environ.get(POSTGRES_URL_VARIABLE)
+    worker_url = postgres_url()
+    if not base or worker_url == base or worker_url is None:
+        return
+    name = make_url(worker_url).database
+    engine = create_database_engine(base)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
 
 
 def engines_to_test() -> list[str]:
