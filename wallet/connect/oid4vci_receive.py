@@ -105,11 +105,29 @@ def accept_offer(
         )
         if supports_pre_authorized(server) or offer.authorization is None:
             if pre.tx_code is not None:
-                pending = _seal(config, user_id, {"offer": offer.to_json()}, now)
+                kept: JsonObject = {"offer": offer.to_json(), "name": metadata.name}
+                pending = _seal(config, user_id, kept, now)
                 return AwaitingTxCode(pending, metadata.name, offer.credential_issuer, pre.tx_code)
             token = pre_authorized_token(http, server.token_endpoint, pre.code, None)
             return _receive(session, user_id, http, offer, metadata, token, config, now)
     return _start_authorization(http, user_id, offer, metadata, config, now)
+
+
+def waiting_for_tx_code(
+    user_id: int, pending: str, config: ReceiveConfig, now: datetime
+) -> AwaitingTxCode:
+    """The offer in progress that waits for a transaction code (to ask for it again)."""
+    kept = _open(config, user_id, pending, now)
+    offer = offer_from_document(_object(kept, "offer"), allow_http=config.allow_http)
+    if offer.pre_authorized is None or offer.pre_authorized.tx_code is None:
+        raise ConnectError("the pending offer asks for no transaction code", reason="oid4vci_offer")
+    name = kept.get("name")
+    return AwaitingTxCode(
+        pending,
+        name if isinstance(name, str) else offer.credential_issuer,
+        offer.credential_issuer,
+        offer.pre_authorized.tx_code,
+    )
 
 
 def receive_with_tx_code(
