@@ -32,8 +32,15 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
 
 from tests.support.di_issuer import TestIssuer, achievement_credential
-from tests.support.jose_issuer import IssuerKey, SdJwtBuilder, did_jwk, issue_sd_jwt, new_key
-from tests.support.jose_issuer import b64url, sign_compact
+from tests.support.jose_issuer import (
+    IssuerKey,
+    SdJwtBuilder,
+    b64url,
+    did_jwk,
+    issue_sd_jwt,
+    new_key,
+    sign_compact,
+)
 
 PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 PROOF_TYPE = "openid4vci-proof+jwt"
@@ -125,6 +132,7 @@ class OID4VCIIssuer:
     metadata: Any = None  # replaces the issuer metadata (dict, or raw bytes) when set
     redirects: dict[str, str] = field(default_factory=dict)  # path → Location of a 307
     single_credential: bool = False  # answer as drafts did: one ``credential``, no list
+    repeat: bool = False  # send the last credential issued again instead of a new one
     pre_codes: dict[str, PreCode] = field(default_factory=dict)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
     access: dict[str, list[str]] = field(default_factory=dict)  # token → configuration ids
@@ -202,7 +210,10 @@ class OID4VCIIssuer:
     ) -> str:
         """A new offer link (``openid-credential-offer://``) for ``configuration_ids``."""
         ids = list(configuration_ids or (SD_JWT,))
-        document: dict[str, Any] = {"credential_issuer": self.base_url, "credential_configuration_ids": ids}
+        document: dict[str, Any] = {
+            "credential_issuer": self.base_url,
+            "credential_configuration_ids": ids,
+        }
         if pre_authorized:
             code = generate_token(32)
             self.pre_codes[code] = PreCode(ids, tx_code, time.time() + lifetime)
@@ -222,15 +233,15 @@ class OID4VCIIssuer:
             return "openid-credential-offer://?credential_offer_uri=" + quote(
                 self.url(f"/offers/{name}"), safe=""
             )
-        return "openid-credential-offer://?credential_offer=" + quote(
-            json.dumps(document), safe=""
-        )
+        return "openid-credential-offer://?credential_offer=" + quote(json.dumps(document), safe="")
 
     def expire_offers(self) -> None:
         for code in self.pre_codes.values():
             code.expires_at = 0
 
-    def credential(self, configuration_id: str, holder_jwk: dict[str, Any], holder_did: str | None) -> Any:
+    def credential(
+        self, configuration_id: str, holder_jwk: dict[str, Any], holder_did: str | None
+    ) -> Any:
         """A credential of ``configuration_id`` bound to the holder's key, signed by this issuer."""
         subject = holder_did or "urn:holder:by-key"
         if configuration_id == SD_JWT:
@@ -253,7 +264,9 @@ class OID4VCIIssuer:
                 "cnf": {"jwk": holder_jwk},
                 "_sd_alg": "sha-256",
             }
-            return issue_sd_jwt(claims, builder.disclosures, self.key, header={"kid": self.did + "#0"})
+            return issue_sd_jwt(
+                claims, builder.disclosures, self.key, header={"kid": self.did + "#0"}
+            )
         badge = {
             "@context": [
                 "https://www.w3.org/ns/credentials/v2",
@@ -331,7 +344,9 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
         issuer.access[token["access_token"]] = ids
 
     server = AuthorizationServer(
-        app, query_client=lambda client_id: Client(client_id, issuer.redirect_uri), save_token=save_token
+        app,
+        query_client=lambda client_id: Client(client_id, issuer.redirect_uri),
+        save_token=save_token,
     )
     server.register_token_generator(
         "default", BearerTokenGenerator(lambda **_: generate_token(42), None, lambda c, g: 600)
@@ -439,8 +454,11 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
             holder_jwk, holder_did = check_proof(proofs[0], issuer)
         except (ValueError, KeyError) as error:
             return jsonify(error="invalid_proof", error_description=str(error)), 400
-        issued = issuer.credential(configuration_id, holder_jwk, holder_did)
-        issuer.issued.append(issued if isinstance(issued, str) else json.dumps(issued))
+        if issuer.repeat and issuer.issued:
+            issued: Any = issuer.issued[-1]
+        else:
+            issued = issuer.credential(configuration_id, holder_jwk, holder_did)
+            issuer.issued.append(issued if isinstance(issued, str) else json.dumps(issued))
         if issuer.single_credential:
             return jsonify(credential=issued)
         return jsonify(credentials=[{"credential": issued}])

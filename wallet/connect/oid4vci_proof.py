@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from joserfc import jws
 from joserfc.jwk import OKPKey
+from joserfc.jws import JWSRegistry
 
 from wallet.connect.oid4vci_metadata import CredentialConfiguration
 from wallet.errors import ConnectError
 from wallet.jsonvalues import JsonObject
+from wallet.verification.multibase import encode_base64url
 
 PROOF_TYPE = "openid4vci-proof+jwt"
 # The holder key is Ed25519: "EdDSA" is its JOSE name, "Ed25519" the fully specified one.
@@ -93,8 +94,14 @@ def proof_jwt(
         claims["nonce"] = nonce
     if client_id is not None:
         claims["iss"] = client_id
-    payload = json.dumps(claims, separators=(",", ":")).encode()
-    return jws.serialize_compact(header, payload, okp, algorithms=[binding.algorithm])
+    signing_input = ".".join(
+        encode_base64url(json.dumps(part, separators=(",", ":")).encode())
+        for part in (header, claims)
+    )
+    # The registry's algorithm directly: "EdDSA" is the name issuers list, though joserfc's
+    # serializer warns that RFC 9864 prefers the fully specified "Ed25519".
+    signature = JWSRegistry.algorithms[binding.algorithm].sign(signing_input.encode(), okp)
+    return f"{signing_input}.{encode_base64url(signature)}"
 
 
 def proof_signer(
