@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
-from tests.conftest import TEST_PASSWORD
 from tests.connect.conftest import RecordingRunner, follow_consent
 from tests.support.jose_issuer import b64url
 from tests.support.oid4vci_issuer import (
@@ -397,46 +396,3 @@ def test_offer_callback_with_forged_state_or_replayed_is_refused(
     assert "could not be matched to an offer you started" in page(forged)
     assert token_requests(issuer) == 0
     assert_nothing_kept(db_session)
-
-
-def test_offer_callback_in_another_holders_browser_is_refused(
-    app_client_factory: Callable[[], FormClient],
-    make_user: Callable[..., User],
-    issuer: OID4VCIIssuer,
-    db_session: Session,
-) -> None:
-    victim_client, intruder_client = app_client_factory(), app_client_factory()
-    victim = make_user(email="victim@example.org")
-    intruder = make_user(email="intruder@example.org")
-    for browser, user in ((victim_client, victim), (intruder_client, intruder)):
-        browser.submit("/login", {"email": user.email, "password": TEST_PASSWORD})
-    back = urlsplit(follow_consent(start_authorization(victim_client, issuer, JWT_VC)))
-
-    stolen = intruder_client.get(f"{back.path}?{back.query}")
-    own = victim_client.get(f"{back.path}?{back.query}")
-
-    assert stolen.status_code == 400 and own.status_code == 302
-    assert [c.user_id for c in stored(db_session)] == [victim.id]
-
-
-def test_offer_pending_state_of_one_holder_does_not_open_for_another(
-    app_client_factory: Callable[[], FormClient],
-    make_user: Callable[..., User],
-    issuer: OID4VCIIssuer,
-    db_session: Session,
-) -> None:
-    victim_client, intruder_client = app_client_factory(), app_client_factory()
-    victim = make_user(email="victim@example.org")
-    intruder = make_user(email="intruder@example.org")
-    for browser, user in ((victim_client, victim), (intruder_client, intruder)):
-        browser.submit("/login", {"email": user.email, "password": TEST_PASSWORD})
-    victim_client.submit("/connect/offer", {"offer": issuer.offer(JWT_VC, tx_code="4242")})
-    with victim_client.session_transaction() as victim_session:
-        pending = victim_session["oid4vci_pending"]
-    with intruder_client.session_transaction() as intruder_session:
-        intruder_session["oid4vci_pending"] = pending  # copied into the intruder's cookie
-
-    response = intruder_client.submit("/connect/offer/code", {"tx_code": "4242"})
-
-    assert response.status_code == 400 and token_requests(issuer) == 0
-    assert stored(db_session) == []
