@@ -396,3 +396,52 @@ def test_offer_callback_with_forged_state_or_replayed_is_refused(
     assert "could not be matched to an offer you started" in page(forged)
     assert token_requests(issuer) == 0
     assert_nothing_kept(db_session)
+
+
+def test_offer_proof_with_a_nonce_the_issuer_no_longer_takes_is_sent_again_once(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    issuer.stale_nonces = 1
+
+    response = paste(client, issuer.offer(JWT_VC))
+
+    assert response.status_code == 302
+    assert issuer.requests.count("POST /nonce") == 2 and len(issuer.proofs) == 2
+    assert len(stored(db_session)) == 1
+
+
+def test_offer_proof_refused_twice_says_so_and_keeps_nothing(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    issuer.stale_nonces = 2
+
+    response = paste(client, issuer.offer(JWT_VC))
+
+    assert response.status_code == 400
+    assert "did not accept the proof that the key in your wallet is yours" in page(response)
+    assert_nothing_kept(db_session)
+
+
+def test_offer_deferred_by_the_issuer_says_so_and_keeps_nothing(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    issuer.defer = True
+
+    response = paste(client, issuer.offer(SD_JWT))
+
+    assert response.status_code == 400
+    assert "The issuer will prepare this credential later" in page(response)
+    assert_nothing_kept(db_session)
+
+
+def test_offer_second_credential_refused_keeps_neither(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    issuer.deny_after = 1
+
+    response = paste(client, issuer.offer(JWT_VC, SD_JWT))
+
+    assert response.status_code == 400
+    assert "The issuer did not give Plecak the credential" in page(response)
+    assert len(issuer.issued) == 1  # the first was issued, then the second refused
+    assert_nothing_kept(db_session)

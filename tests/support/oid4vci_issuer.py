@@ -133,6 +133,9 @@ class OID4VCIIssuer:
     redirects: dict[str, str] = field(default_factory=dict)  # path → Location of a 307
     single_credential: bool = False  # answer as drafts did: one ``credential``, no list
     repeat: bool = False  # send the last credential issued again instead of a new one
+    stale_nonces: int = 0  # answer invalid_nonce to this many proofs that are otherwise good
+    defer: bool = False  # answer 202 with a transaction_id, as for a deferred issuance
+    deny_after: int | None = None  # refuse every request once this many credentials are out
     pre_codes: dict[str, PreCode] = field(default_factory=dict)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
     access: dict[str, list[str]] = field(default_factory=dict)  # token → configuration ids
@@ -454,6 +457,13 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
             holder_jwk, holder_did = check_proof(proofs[0], issuer)
         except (ValueError, KeyError) as error:
             return jsonify(error="invalid_proof", error_description=str(error)), 400
+        if issuer.stale_nonces > 0:
+            issuer.stale_nonces -= 1
+            return jsonify(error="invalid_nonce"), 400
+        if issuer.defer:
+            return jsonify(transaction_id=generate_token(12), interval=60), 202
+        if issuer.deny_after is not None and len(issuer.issued) >= issuer.deny_after:
+            return jsonify(error="credential_request_denied"), 400
         if issuer.repeat and issuer.issued:
             issued: Any = issuer.issued[-1]
         else:
