@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -25,10 +25,14 @@ from tests.support.oid4vci_issuer import (
 from tests.support.web import FormClient
 from wallet.connect.oid4vci_proof import verification_method
 from wallet.envelope import CredentialFormat
+from wallet.identifiers import recipient_claims
 from wallet.models import Credential, HolderKey, ImportJob, User, VerificationRun
-from wallet.verification.report import Verdict
+from wallet.share.keys import holder_key
+from wallet.verification.recipient import RecipientIdentity, match_recipient
+from wallet.verification.report import CheckStatus, Verdict
 
 PRIVATE = "http://10.0.0.1/steal"
+SECRET = "a-test-secret-that-is-long-enough-for-sealing-000"
 
 
 @pytest.fixture
@@ -445,3 +449,21 @@ def test_offer_second_credential_refused_keeps_neither(
     assert "The issuer did not give Plecak the credential" in page(response)
     assert len(issuer.issued) == 1  # the first was issued, then the second refused
     assert_nothing_kept(db_session)
+
+
+def test_recipient_claims_count_the_holders_own_did_key_and_no_one_elses(
+    make_user: Callable[..., User], db_session: Session
+) -> None:
+    ola, jan = make_user(), make_user(email="jan@example.org", name="Jan")
+    assert recipient_claims(db_session, ola.id).confirmed == frozenset()
+    ola_did, _key = holder_key(db_session, ola.id, SECRET)
+    jan_did, _key = holder_key(db_session, jan.id, SECRET)
+
+    claims = recipient_claims(db_session, ola.id)
+    named = (RecipientIdentity("id", ola_did),)
+
+    assert claims.confirmed == {ola_did}
+    assert jan_did not in claims.confirmed | claims.unconfirmed | claims.elsewhere
+    assert match_recipient(named, claims.confirmed).status is CheckStatus.PASSED
+    jans = recipient_claims(db_session, jan.id)
+    assert match_recipient(named, jans.confirmed).status is not CheckStatus.PASSED

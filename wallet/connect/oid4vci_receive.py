@@ -6,10 +6,12 @@ is read and verified like an upload; a failure on the way leaves nothing behind.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -44,6 +46,7 @@ from wallet.share.keys import holder_key
 # The holder has this long to type the transaction code or to consent at the issuer.
 PENDING_FOR = timedelta(minutes=10)
 _PENDING = "credential offer in progress"
+MAX_PENDING_LENGTH = 3000
 
 
 @dataclass(frozen=True)
@@ -259,12 +262,31 @@ def _receive(
 ) -> Received:
     """Ask for every offered credential with a proof of the holder's key, then queue them."""
     did, key = holder_key(session, user_id, config.secret)
+    client_id = config.client_id if client else None
+    parts = _collect(http, offer, metadata, token, did, key, client_id=client_id, now=now)
+    new = _not_held(session, user_id, parts)
+    job = import_jobs.create_job(session, user_id, new) if new else None
+    session.flush()
+    return Received(metadata.name, job, import_jobs.runs_in_background(new))
+
+
+def _collect(
+    http: HttpClient,
+    offer: CredentialOffer,
+    metadata: IssuerMetadata,
+    token: IssuanceToken,
+    did: str,
+    key: Ed25519PrivateKey,
+    *,
+    client_id: str | None,
+    now: datetime,
+) -> list[UploadPart]:
+    """Every offered credential, each request with a fresh nonce when the issuer gives them."""
     nonce = token.c_nonce
 
     def renew() -> str | None:
-        return (
-            None if metadata.nonce_endpoint is None else fresh_nonce(http, metadata.nonce_endpoint)
-        )
+        endpoint = metadata.nonce_endpoint
+        return None if endpoint is None else fresh_nonce(http, endpoint)
 
     parts: list[UploadPart] = []
     for identifier in offer.configuration_ids:
@@ -273,11 +295,9 @@ def _receive(
         sign = None
         if binding is not None:
             sign = proof_signer(
-                binding,
-                audience=offer.credential_issuer,
-                issued_at=now,
-                client_id=config.client_id if client else None,
+                binding, audience=offer.credential_issuer, issued_at=now, client_id=client_id
             )
+        label = f"{metadata.name}: {configuration.name or identifier}"
         for dataset in token.credential_identifiers.get(identifier, (None,)):
             if sign is not None and metadata.nonce_endpoint is not None:
                 nonce = renew()
@@ -292,12 +312,8 @@ def _receive(
                 renew_nonce=renew,
             )
             nonce = answer.c_nonce or nonce
-            label = f"{metadata.name}: {configuration.name or identifier}"
             parts += [UploadPart(label, data) for data in answer.credentials]
-    new = _not_held(session, user_id, parts)
-    job = import_jobs.create_job(session, user_id, new) if new else None
-    session.flush()
-    return Received(metadata.name, job, import_jobs.runs_in_background(new))
+    return parts
 
 
 def _not_held(session: Session, user_id: int, parts: list[UploadPart]) -> list[UploadPart]:
@@ -316,15 +332,20 @@ def _not_held(session: Session, user_id: int, parts: list[UploadPart]) -> list[U
 def _seal(config: ReceiveConfig, user_id: int, kept: JsonObject, now: datetime) -> str:
     kept = {**kept, "until": int((now + PENDING_FOR).timestamp())}
     sealed = seal(config.secret, _PENDING, json.dumps(kept).encode(), f"user:{user_id}")
-    return sealed.hex()
+    text = base64.urlsafe_b64encode(sealed).decode("ascii")
+    if len(text) > MAX_PENDING_LENGTH:
+        # It rides in the holder's session cookie, which browsers cap at about 4 kB.
+        raise ConnectError("the offer is too large to keep between steps", reason="oid4vci_offer")
+    return text
 
 
 def _open(config: ReceiveConfig, user_id: int, pending: str, now: datetime) -> JsonObject:
     """What ``_seal`` kept for this holder; ``oid4vci_authorization`` if not theirs or too old."""
     try:
-        opened = unseal(config.secret, _PENDING, bytes.fromhex(pending), f"user:{user_id}")
+        sealed = base64.urlsafe_b64decode(pending.encode("ascii"))
+        opened = unseal(config.secret, _PENDING, sealed, f"user:{user_id}")
         kept = parse_json_object(opened)
-    except (SealBroken, ValueError, CredentialFormatError):
+    except (SealBroken, ValueError, CredentialFormatError):  # a bad base64 is a ValueError
         raise ConnectError(
             "no offer of this holder is in progress", reason="oid4vci_authorization"
         ) from None
