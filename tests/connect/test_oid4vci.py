@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -467,3 +468,28 @@ def test_recipient_claims_count_the_holders_own_did_key_and_no_one_elses(
     assert match_recipient(named, claims.confirmed).status is CheckStatus.PASSED
     jans = recipient_claims(db_session, jan.id)
     assert match_recipient(named, jans.confirmed).status is not CheckStatus.PASSED
+
+
+def test_offer_issuer_texts_are_shown_escaped(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    document = issuer.description()
+    document["display"] = [{"name": "<script>alert('name')</script>"}]
+    issuer.metadata = document
+    asked = page(paste(client, issuer.offer(JWT_VC, tx_code="1234")))
+
+    assert "<script>alert('name')</script>" not in asked
+    assert "&lt;script&gt;" in asked
+
+
+def test_offer_page_link_with_an_offer_only_fills_in_the_form(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    offer = issuer.offer(JWT_VC, by_reference=True)
+    query = urlsplit(offer).query
+
+    response = client.get(f"/connect/offer?{query}")
+
+    assert response.status_code == 200
+    assert html.escape(f"openid-credential-offer://?{query}") in page(response)
+    assert issuer.requests == [] and stored(db_session) == []
