@@ -493,3 +493,45 @@ def test_offer_page_link_with_an_offer_only_fills_in_the_form(
     assert response.status_code == 200
     assert html.escape(f"openid-credential-offer://?{query}") in page(response)
     assert issuer.requests == [] and stored(db_session) == []
+
+
+def test_offer_with_datasets_asks_for_each_credential_identifier(
+    client: FormClient,
+    ola: User,
+    issuer: OID4VCIIssuer,
+    runner: RecordingRunner,
+    db_session: Session,
+) -> None:
+    issuer.datasets = {JWT_VC: ["teamwork-2025", "teamwork-2026"]}
+
+    response = paste(client, issuer.offer(JWT_VC))
+
+    assert response.status_code == 302 and runner.run() == 1
+    assert len(issuer.issued) == 2 and len(stored(db_session)) == 2
+    assert issuer.requests.count("POST /nonce") == 2  # a fresh nonce for each proof
+
+
+def test_offer_server_metadata_found_where_openid_connect_keeps_it(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    issuer.openid_configuration_only = True
+
+    response = paste(client, issuer.offer(SD_JWT))
+
+    assert response.status_code == 302
+    assert "GET /.well-known/openid-configuration" in issuer.requests
+    assert len(stored(db_session)) == 1
+
+
+def test_offer_naming_an_authorization_server_the_issuer_does_not_list_is_refused(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    document = issuer.description()
+    document["authorization_servers"] = [issuer.base_url]
+    issuer.metadata = document
+
+    response = paste(client, issuer.offer(SD_JWT, authorization_server="https://as.example"))
+
+    assert response.status_code == 400 and "does not describe itself" in page(response)
+    assert token_requests(issuer) == 0
+    assert_nothing_kept(db_session)

@@ -136,6 +136,8 @@ class OID4VCIIssuer:
     stale_nonces: int = 0  # answer invalid_nonce to this many proofs that are otherwise good
     defer: bool = False  # answer 202 with a transaction_id, as for a deferred issuance
     deny_after: int | None = None  # refuse every request once this many credentials are out
+    datasets: dict[str, list[str]] = field(default_factory=dict)  # configuration → identifiers
+    openid_configuration_only: bool = False  # server metadata only where OpenID Connect has it
     pre_codes: dict[str, PreCode] = field(default_factory=dict)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
     access: dict[str, list[str]] = field(default_factory=dict)  # token → configuration ids
@@ -208,6 +210,7 @@ class OID4VCIIssuer:
         *configuration_ids: str,
         tx_code: str | None = None,
         pre_authorized: bool = True,
+        authorization_server: str | None = None,
         by_reference: bool = False,
         lifetime: float = 300,
     ) -> str:
@@ -227,6 +230,8 @@ class OID4VCIIssuer:
                     "length": len(tx_code),
                     "description": "Kod wysłaliśmy SMS-em.",
                 }
+            if authorization_server is not None:
+                grant["authorization_server"] = authorization_server
             document["grants"] = {PRE_AUTHORIZED: grant}
         else:
             document["grants"] = {"authorization_code": {"issuer_state": generate_token(16)}}
@@ -397,6 +402,12 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
 
     @app.get("/.well-known/oauth-authorization-server")
     def server_metadata() -> Any:
+        if issuer.openid_configuration_only:
+            return jsonify(error="not_found"), 404
+        return jsonify(issuer.server_metadata())
+
+    @app.get("/.well-known/openid-configuration")
+    def openid_configuration() -> Any:
         return jsonify(issuer.server_metadata())
 
     @app.get("/offers/<name>")
@@ -427,7 +438,21 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
             del issuer.pre_codes[request.form["pre-authorized_code"]]
             access = generate_token(42)
             issuer.access[access] = code.configuration_ids
-        response = jsonify(access_token=access, token_type="Bearer", expires_in=600)
+        details = [
+            {
+                "type": "openid_credential",
+                "credential_configuration_id": configuration_id,
+                "credential_identifiers": issuer.datasets[configuration_id],
+            }
+            for configuration_id in code.configuration_ids
+            if configuration_id in issuer.datasets
+        ]
+        response = jsonify(
+            access_token=access,
+            token_type="Bearer",
+            expires_in=600,
+            **({"authorization_details": details} if details else {}),
+        )
         response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -448,6 +473,17 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
             return jsonify(error="invalid_token"), 401
         body = request.get_json(silent=True) or {}
         configuration_id = body.get("credential_configuration_id")
+        dataset = body.get("credential_identifier")
+        if dataset is not None:
+            # The two ways of naming what is asked for exclude each other (section 8.2).
+            if configuration_id is not None:
+                return jsonify(error="invalid_credential_request"), 400
+            named = [c for c, ids in issuer.datasets.items() if dataset in ids]
+            if not named:
+                return jsonify(error="unknown_credential_identifier"), 400
+            configuration_id = named[0]
+        elif configuration_id in issuer.datasets:
+            return jsonify(error="invalid_credential_request"), 400
         if configuration_id not in allowed:
             return jsonify(error="unknown_credential_configuration"), 400
         proofs = body.get("proofs", {}).get("jwt", [])
