@@ -152,6 +152,10 @@ PLAIN_MESSAGES: dict[str, str] = {
         "The issuer did not accept the transaction code. Check the code the issuer sent you "
         "and try again."
     ),
+    "oid4vci_tx_code_form": N_(
+        "Enter the transaction code exactly as the issuer gave it to you; this one asks for "
+        "digits only."
+    ),
     "oid4vci_token": N_("The issuer refused to give Plecak access, so nothing was received."),
     "oid4vci_denied": N_(
         "You did not allow the issuer to give Plecak the credential, so nothing was received."

@@ -169,6 +169,8 @@ def test_offer_transaction_code_of_the_wrong_form_is_refused_before_sending(
     response = client.submit("/connect/offer/code", {"tx_code": "49-35"})
 
     assert response.status_code == 400 and token_requests(issuer) == 0
+    assert "this one asks for digits only" in page(response)
+    assert "Enter the transaction code" in page(response)  # the offer still waits
     assert_nothing_kept(db_session)
 
 
@@ -384,6 +386,19 @@ def test_offer_authorization_consent_denied_says_so_and_keeps_nothing(
 
     assert response.status_code == 400
     assert "You did not allow the issuer to give Plecak the credential" in page(response)
+    assert token_requests(issuer) == 0
+    assert_nothing_kept(db_session)
+
+
+def test_offer_callback_naming_another_issuer_is_refused(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    back = urlsplit(follow_consent(start_authorization(client, issuer, JWT_VC)))
+
+    response = client.get(f"{back.path}?{back.query}&iss=https%3A%2F%2Fmix-up.example")
+
+    assert response.status_code == 400
+    assert "could not be matched to an offer you started" in page(response)
     assert token_requests(issuer) == 0
     assert_nothing_kept(db_session)
 

@@ -7,6 +7,7 @@ is read and verified like an upload; a failure on the way leaves nothing behind.
 from __future__ import annotations
 
 import base64
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -150,7 +151,7 @@ def receive_with_tx_code(
     if pre is None or pre.tx_code is None:
         raise ConnectError("the pending offer asks for no transaction code", reason="oid4vci_offer")
     if not code or len(code) > MAX_TX_CODE_LENGTH or (pre.tx_code.numeric and not code.isdigit()):
-        raise ConnectError("the transaction code has the wrong form", reason="oid4vci_tx_code")
+        raise ConnectError("the transaction code has the wrong form", reason="oid4vci_tx_code_form")
     metadata = _issuer(http, offer, config)
     server = read_authorization_server(
         http, metadata, pre.authorization_server, allow_http=config.allow_http
@@ -168,12 +169,18 @@ def finish_authorization(
     state: str,
     code: str | None,
     error: str | None,
+    issuer: str | None = None,
     config: ReceiveConfig,
     now: datetime,
 ) -> Received:
-    """Complete the authorization code flow the issuer answered, and receive."""
+    """Complete the authorization code flow the issuer answered, and receive.
+
+    ``issuer`` is the answer's ``iss`` (RFC 9207): when given it must be the server asked,
+    so that another server cannot pass its code off as this one's.
+    """
     kept = _open(config, user_id, pending, now)
-    if kept.get("state") != state or not state:
+    expected = kept.get("state")
+    if not state or not isinstance(expected, str) or not hmac.compare_digest(expected, state):
         raise ConnectError("the state does not match the offer", reason="oid4vci_authorization")
     if error is not None or not code:
         reason = "oid4vci_denied" if error == "access_denied" else "oid4vci_token"
@@ -181,6 +188,11 @@ def finish_authorization(
     offer = offer_from_document(_object(kept, "offer"), allow_http=config.allow_http)
     metadata = _issuer(http, offer, config)
     server = _code_server(http, offer, metadata, config)
+    if issuer is not None and issuer != server.issuer:
+        raise ConnectError(
+            f"the answer names issuer {issuer!r}, not {server.issuer}",
+            reason="oid4vci_authorization",
+        )
     token = authorization_code_token(
         http,
         server.token_endpoint,

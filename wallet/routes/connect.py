@@ -286,7 +286,7 @@ def offer_code() -> ResponseReturnValue:
     except WalletError as error:
         db_session().rollback()
         logger.info("transaction code step refused (%s): %s", error.code, error.detail)
-        if getattr(error, "reason", None) == "oid4vci_tx_code":
+        if getattr(error, "reason", None) in ("oid4vci_tx_code", "oid4vci_tx_code_form"):
             form.tx_code.errors = [_(error.message)]  # the offer still waits: try again
             return _code_page(form, waiting)
         session.pop(PENDING_OFFER, None)
@@ -309,6 +309,7 @@ def offer_callback() -> ResponseReturnValue:
             state=args.get("state", ""),
             code=args.get("code"),
             error=args.get("error"),
+            issuer=args.get("iss"),
             config=receive_config(),
             now=utcnow(),
         )
