@@ -298,7 +298,10 @@ class OID4VCIIssuer:
             badge["issuer"] = {"id": self.did, "type": ["Profile"], "name": "Uniwersytet Testowy"}
             return sign_compact({"typ": "vc+jwt", "kid": self.did + "#0"}, badge, self.key)
         credential = achievement_credential(
-            self.di_issuer.did, name="Statystyka", credentialSubject={**badge["credentialSubject"]}
+            self.di_issuer.did,
+            id=badge["id"],
+            name="Statystyka",
+            credentialSubject={**badge["credentialSubject"]},
         )
         return self.di_issuer.sign(credential, "eddsa-rdfc-2022")
 
