@@ -4,10 +4,10 @@ Usage: PYTHONPATH=. python benchmarks/oid4vci.py [--offers 20]
 Starts the test suite's OpenID4VCI issuer on 127.0.0.1 (``tests/support/oid4vci_issuer.py``)
 and, for each format, receives ``--offers`` pre-authorized offers into a SQLite database in a
 temporary folder: ``accept_offer`` (issuer and server metadata, token, nonce, the holder's
-key proof, the credential; the issuer signing it runs in this process too) is timed apart from the
-import job that reads, verifies and stores
-the credential. Prints p50/p95 milliseconds. Loopback exchanges cost little: against a real
-issuer the network round trips (six per offer) dominate.
+key proof, the credential; the issuer signing it runs in this process too) is timed apart
+from the import job that reads, verifies and stores the credential. Prints p50/p95
+milliseconds. Loopback exchanges cost little: against a real issuer the six network round
+trips of an offer dominate.
 """
 
 from __future__ import annotations
