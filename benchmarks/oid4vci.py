@@ -7,7 +7,7 @@ temporary folder: ``accept_offer`` (issuer and server metadata, token, nonce, th
 key proof, the credential; the issuer signing it runs in this process too) is timed apart
 from the import job that reads, verifies and stores the credential. Prints p50/p95
 milliseconds. Loopback exchanges cost little: against a real issuer the six network round
-trips of an offer dominate.
+trips of an offer (five, six by reference) dominate.
 """
 
 from __future__ import annotations
