@@ -39,7 +39,6 @@ def configuration(**changes: object) -> CredentialConfiguration:
         "scope": "degree",
         "binding_methods": ("did:key",),
         "proof_algorithms": ("ES256", "EdDSA"),
-        "other_proof_types": False,
         "name": None,
     }
     values.update(changes)

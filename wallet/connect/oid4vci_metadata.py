@@ -32,7 +32,6 @@ class CredentialConfiguration:
     binding_methods: tuple[str, ...]
     # None when the issuer asks for no key proof; else the JWT proof algorithms it accepts.
     proof_algorithms: tuple[str, ...] | None
-    other_proof_types: bool
     name: str | None
 
 
@@ -86,10 +85,12 @@ def read_issuer_metadata(
         raise ConnectError("authorization_servers is not a list of URLs", reason="oid4vci_metadata")
     metadata = IssuerMetadata(
         credential_issuer=credential_issuer,
-        credential_endpoint=_url(document, "credential_endpoint", allow_http=allow_http) or "",
+        credential_endpoint=_absolute(
+            document.get("credential_endpoint"), "credential_endpoint", allow_http=allow_http
+        ),
         nonce_endpoint=_url(document, "nonce_endpoint", allow_http=allow_http, required=False),
         authorization_servers=tuple(
-            _url({"s": s}, "s", allow_http=allow_http) or "" for s in servers
+            _absolute(server, "authorization_servers", allow_http=allow_http) for server in servers
         ),
         token_endpoint=_url(document, "token_endpoint", allow_http=allow_http, required=False),
         name=_display_name(document.get("display")) or urlsplit(credential_issuer).netloc,
@@ -134,7 +135,9 @@ def read_authorization_server(
     grants = document.get("grant_types_supported", [])
     server = AuthorizationServer(
         issuer=identifier,
-        token_endpoint=_url(document, "token_endpoint", allow_http=allow_http) or "",
+        token_endpoint=_absolute(
+            document.get("token_endpoint"), "token_endpoint", allow_http=allow_http
+        ),
         authorization_endpoint=_url(
             document, "authorization_endpoint", allow_http=allow_http, required=False
         ),
@@ -198,7 +201,6 @@ def _configuration(identifier: str, entry: JsonObject) -> CredentialConfiguratio
     methods = entry.get("cryptographic_binding_methods_supported", [])
     proof_types = entry.get("proof_types_supported")
     algorithms: tuple[str, ...] | None = None
-    others = False
     if proof_types is not None:
         if not isinstance(proof_types, dict):
             raise ConnectError(
@@ -209,7 +211,6 @@ def _configuration(identifier: str, entry: JsonObject) -> CredentialConfiguratio
         algorithms = (
             tuple(a for a in listed if isinstance(a, str)) if isinstance(listed, list) else ()
         )
-        others = any(name != "jwt" for name in proof_types)
     scope = entry.get("scope")
     metadata = entry.get("credential_metadata")
     display = (metadata.get("display") if isinstance(metadata, dict) else None) or entry.get(
@@ -223,7 +224,6 @@ def _configuration(identifier: str, entry: JsonObject) -> CredentialConfiguratio
         if isinstance(methods, list)
         else (),
         proof_algorithms=algorithms,
-        other_proof_types=others,
         name=_display_name(display),
     )
 
@@ -242,6 +242,10 @@ def _url(document: JsonObject, key: str, *, allow_http: bool, required: bool = T
     value = document.get(key)
     if value is None and not required:
         return None
+    return _absolute(value, key, allow_http=allow_http)
+
+
+def _absolute(value: JsonValue, key: str, *, allow_http: bool) -> str:
     if not isinstance(value, str) or len(value) > MAX_URL_LENGTH:
         raise ConnectError(f"{key} is missing or too long", reason="oid4vci_metadata")
     parts = urlsplit(value)
