@@ -48,6 +48,8 @@ from wallet.share.keys import holder_key
 PENDING_FOR = timedelta(minutes=10)
 _PENDING = "credential offer in progress"
 MAX_PENDING_LENGTH = 3000
+# Refusals after which the offer still waits: the holder may type the code again.
+TX_CODE_RETRY = frozenset({"oid4vci_tx_code", "oid4vci_tx_code_form"})
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from wallet.connect.oid4vci_receive import (
 )
 from wallet.connect.oid4vci_tokens import MAX_TX_CODE_LENGTH
 from wallet.connect.registration import SOFTWARE_ID, SOFTWARE_VERSION, ClientIdentity
-from wallet.errors import ConfigurationError, WalletError
+from wallet.errors import ConfigurationError, ConnectError, WalletError
 from wallet.fetching import HttpClient, SafeFetcher
 from wallet.holder import import_jobs
 from wallet.holder.job_runner import Runner, job_context
@@ -286,7 +286,7 @@ def offer_code() -> ResponseReturnValue:
     except WalletError as error:
         db_session().rollback()
         logger.info("transaction code step refused (%s): %s", error.code, error.detail)
-        if getattr(error, "reason", None) in ("oid4vci_tx_code", "oid4vci_tx_code_form"):
+        if isinstance(error, ConnectError) and error.reason in oid4vci_receive.TX_CODE_RETRY:
             form.tx_code.errors = [_(error.message)]  # the offer still waits: try again
             return _code_page(form, waiting)
         session.pop(PENDING_OFFER, None)
