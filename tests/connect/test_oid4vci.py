@@ -376,6 +376,26 @@ def test_offer_authorization_code_flow_receives_after_consent(
     assert proof["claims"]["iss"] == "http://127.0.0.1:5000"  # the client id, as asked
 
 
+def test_offer_authorization_is_pushed_when_the_server_requires_it(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    issuer.pushed_only = True
+    authorize = start_authorization(client, issuer, JWT_VC)
+
+    query = parse_qs(urlsplit(authorize).query)
+    assert set(query) == {"client_id", "request_uri"}  # the rest went server to server
+    back = urlsplit(follow_consent(authorize))
+    response = client.get(f"{back.path}?{back.query}")
+
+    assert response.status_code == 302
+    [authorization] = issuer.authorizations
+    assert (
+        authorization["scope"] == "openbadge" and authorization["code_challenge_method"] == "S256"
+    )
+    [credential] = stored(db_session)
+    assert credential.verdict is Verdict.VERIFIED
+
+
 def test_offer_authorization_consent_denied_says_so_and_keeps_nothing(
     client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
 ) -> None:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from authlib.common.security import generate_token
 from authlib.integrations.flask_oauth2 import AuthorizationServer
@@ -138,6 +138,8 @@ class OID4VCIIssuer:
     deny_after: int | None = None  # refuse every request once this many credentials are out
     datasets: dict[str, list[str]] = field(default_factory=dict)  # configuration → identifiers
     openid_configuration_only: bool = False  # server metadata only where OpenID Connect has it
+    pushed_only: bool = False  # require pushed authorization requests (RFC 9126)
+    pushed: dict[str, dict[str, str]] = field(default_factory=dict)  # request_uri → parameters
     pre_codes: dict[str, PreCode] = field(default_factory=dict)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
     access: dict[str, list[str]] = field(default_factory=dict)  # token → configuration ids
@@ -196,7 +198,11 @@ class OID4VCIIssuer:
         }
 
     def server_metadata(self) -> dict[str, Any]:
-        return {
+        pushed = {
+            "pushed_authorization_request_endpoint": self.url("/par"),
+            "require_pushed_authorization_requests": True,
+        }
+        return (pushed if self.pushed_only else {}) | {
             "issuer": self.base_url,
             "token_endpoint": self.url("/token"),
             "authorization_endpoint": self.url("/authorize"),
@@ -418,12 +424,31 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
         document = issuer.offers.get(name)
         return jsonify(document) if document else (jsonify(error="not_found"), 404)
 
-    @app.get("/authorize")
-    def authorize() -> Any:
+    def consent() -> Any:
         issuer.authorizations.append(dict(request.args))
         user = "learner" if issuer.consent else None
         grant = server.get_consent_grant(end_user=user)
         return server.create_authorization_response(grant=grant, grant_user=user)
+
+    @app.get("/authorize")
+    def authorize() -> Any:
+        request_uri = request.args.get("request_uri")
+        if request_uri is None:
+            if issuer.pushed_only:
+                return "pushed authorization requests only", 400
+            return consent()
+        pushed = issuer.pushed.pop(request_uri, None)
+        if pushed is None or pushed.get("client_id") != request.args.get("client_id"):
+            return "unknown request_uri", 400
+        # The pushed parameters stand for the query, as RFC 9126 section 4 has it.
+        with app.test_request_context("/authorize?" + urlencode(pushed)):
+            return consent()
+
+    @app.post("/par")
+    def par() -> Any:
+        request_uri = "urn:ietf:params:oauth:request_uri:" + generate_token(24)
+        issuer.pushed[request_uri] = dict(request.form)
+        return jsonify(request_uri=request_uri, expires_in=60), 201
 
     @app.post("/token")
     def token() -> Any:

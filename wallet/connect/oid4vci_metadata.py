@@ -56,6 +56,8 @@ class AuthorizationServer:
     token_endpoint: str
     authorization_endpoint: str | None
     grant_types: tuple[str, ...]
+    # Pushed authorization requests (RFC 9126), which OpenID4VCI recommends.
+    par_endpoint: str | None = None
 
 
 def well_known_url(identifier: str, suffix: str) -> str:
@@ -144,8 +146,20 @@ def read_authorization_server(
         grant_types=tuple(g for g in grants if isinstance(g, str))
         if isinstance(grants, list)
         else (),
+        par_endpoint=_url(
+            document, "pushed_authorization_request_endpoint", allow_http=allow_http, required=False
+        ),
     )
-    _check_endpoints(http, identifier, (server.token_endpoint, server.authorization_endpoint))
+    if document.get("require_pushed_authorization_requests") is True and not server.par_endpoint:
+        raise ConnectError(
+            f"{identifier} requires pushed authorization requests but names no endpoint",
+            reason="oid4vci_metadata",
+        )
+    _check_endpoints(
+        http,
+        identifier,
+        (server.token_endpoint, server.authorization_endpoint, server.par_endpoint),
+    )
     return server
 
 

@@ -33,6 +33,7 @@ from wallet.connect.oid4vci_tokens import (
     authorization_code_token,
     authorization_request,
     pre_authorized_token,
+    push_authorization_request,
 )
 from wallet.errors import ConnectError, CredentialFormatError
 from wallet.fetching import HttpClient
@@ -247,6 +248,14 @@ def _start_authorization(
         issuer_state=offer.authorization.issuer_state if offer.authorization else None,
         resource=offer.credential_issuer if metadata.authorization_servers else None,
     )
+    if server.par_endpoint is not None:
+        request = push_authorization_request(
+            http,
+            server.par_endpoint,
+            request,
+            authorization_endpoint=server.authorization_endpoint,
+            client_id=config.client_id,
+        )
     kept: JsonObject = {
         "offer": offer.to_json(),
         "state": request.state,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from authlib.common.security import generate_token
+from authlib.common.urls import add_params_to_uri
 from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_request
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
@@ -72,6 +73,43 @@ def authorization_request(
         resource=resource,
     )
     return AuthorizationRequest(url, state, verifier)
+
+
+def push_authorization_request(
+    http: HttpClient,
+    par_endpoint: str,
+    request: AuthorizationRequest,
+    *,
+    authorization_endpoint: str,
+    client_id: str,
+) -> AuthorizationRequest:
+    """``request`` pushed to the server (RFC 9126): the holder's browser carries only a handle.
+
+    The parameters travel server to server, so the browser cannot alter them on the way.
+    """
+    answer = http.send(
+        "POST",
+        par_endpoint,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=urlsplit(request.url).query.encode(),
+        max_bytes=_MAX_TOKEN_BYTES,
+    )
+    refuse_redirect(http, answer)
+    try:
+        data = parse_json_object(answer.body)
+    except CredentialFormatError:
+        data = {}
+    request_uri = data.get("request_uri")
+    if answer.status not in (200, 201) or not isinstance(request_uri, str) or not request_uri:
+        raise ConnectError(
+            f"{par_endpoint} refused the pushed authorization request ({answer.status}, "
+            f"{data.get('error')!r})",
+            reason="oid4vci_token",
+        )
+    url = add_params_to_uri(
+        authorization_endpoint, [("client_id", client_id), ("request_uri", request_uri)]
+    )
+    return AuthorizationRequest(url, request.state, request.code_verifier)
 
 
 def pre_authorized_token(
