@@ -132,6 +132,50 @@ PLAIN_MESSAGES: dict[str, str] = {
     "connect_credentials": N_(
         "The platform's list of your credentials could not be read. Try again later."
     ),
+    # receiving a credential offer (OpenID4VCI)
+    "oid4vci_offer": N_(
+        "This is not a credential offer Plecak can read. Copy the whole offer link from the "
+        "issuer, starting with openid-credential-offer://, and paste it again."
+    ),
+    "oid4vci_metadata": N_(
+        "The issuer does not describe itself in a way Plecak can use, so nothing was received."
+    ),
+    "oid4vci_unsupported": N_(
+        "The issuer offers this credential only in a form Plecak cannot receive yet, so "
+        "nothing was received."
+    ),
+    "oid4vci_expired": N_(
+        "The issuer says this offer has expired or has already been used. Ask the issuer for "
+        "a new offer."
+    ),
+    "oid4vci_tx_code": N_(
+        "The issuer did not accept the transaction code. Check the code the issuer sent you "
+        "and try again."
+    ),
+    "oid4vci_tx_code_form": N_(
+        "Enter the transaction code exactly as the issuer gave it to you; this one asks for "
+        "digits only."
+    ),
+    "oid4vci_token": N_("The issuer refused to give Plecak access, so nothing was received."),
+    "oid4vci_denied": N_(
+        "You did not allow the issuer to give Plecak the credential, so nothing was received."
+    ),
+    "oid4vci_authorization": N_(
+        "The answer from the issuer could not be matched to an offer you started, or it came "
+        "too late. Paste the offer again."
+    ),
+    "oid4vci_proof": N_(
+        "The issuer did not accept the proof that the key in your wallet is yours, so nothing "
+        "was received."
+    ),
+    "oid4vci_credential": N_(
+        "The issuer did not give Plecak the credential, so nothing was received. Try again "
+        "later or ask the issuer."
+    ),
+    "oid4vci_deferred": N_(
+        "The issuer will prepare this credential later. Plecak cannot wait for it yet: ask the "
+        "issuer for a new offer once it is ready."
+    ),
 }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from wallet.accounts import normalise_email
 from wallet.errors import N_, ConflictError, NotFoundError, ValidationError
 from wallet.mail import OutgoingMail
-from wallet.models import HolderIdentifier, IdentifierKind, User
+from wallet.models import HolderIdentifier, HolderKey, IdentifierKind, User
 from wallet.verification.context import RecipientClaims
 
 _CONFIRM_SALT = "plecak.identifier-confirmation"
@@ -122,7 +122,8 @@ def confirm_identifier(
 def recipient_claims(session: Session, user_id: int) -> RecipientClaims:
     """The user's identifiers, confirmed or not, and those other accounts have confirmed.
 
-    The account's registration address counts once confirmed like any other identifier.
+    The account's registration address counts once confirmed like any other identifier; the
+    holder's own did:key counts as confirmed, since only this account holds its private key.
     """
     rows = session.execute(
         select(
@@ -137,4 +138,7 @@ def recipient_claims(session: Session, user_id: int) -> RecipientClaims:
             (confirmed if confirmed_at is not None else unconfirmed).add(value)
         elif confirmed_at is not None:
             elsewhere.add(value)
+    holder_did = session.scalar(select(HolderKey.did).where(HolderKey.user_id == user_id))
+    if holder_did is not None:
+        confirmed.add(holder_did)
     return RecipientClaims(frozenset(confirmed), frozenset(unconfirmed), frozenset(elsewhere))
