@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from authlib.oauth2.rfc6749.errors import InvalidScopeError, OAuth2Error
 from sqlalchemy.orm import Session
@@ -159,3 +160,11 @@ def _refusal(server: ProviderServer, request: Exchange, error: OAuth2Error) -> A
     error.state = oauth.payload.state
     answer: Answer = server.handle_error_response(oauth, error)
     return answer
+
+
+class Endpoint(Protocol):
+    """The shape of the registration, token and revocation functions above."""
+
+    def __call__(
+        self, session: Session, config: ProviderConfig, request: Exchange, now: datetime
+    ) -> Answer: ...
