@@ -18,6 +18,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.conftest import TEST_PASSWORD
 from tests.connect.conftest import di_badge, jws_badge
 from tests.support.ob3_provider import (
     API,
@@ -416,3 +417,46 @@ def test_provider_api_is_read_only(provider: Provider) -> None:
 
     assert answer.status_code == 405
     assert_valid("imsx_statusinfo", answer.json())
+
+
+def test_provider_discovery_is_public_and_names_every_endpoint(provider: Provider) -> None:
+    answer = requests.get(provider.url(f"{API}/discovery"), timeout=10)
+
+    assert answer.status_code == 200
+    document = answer.json()
+    scheme = document["components"]["securitySchemes"]["OAuth2ACG"]
+    flow = scheme["flows"]["authorizationCode"]
+    assert scheme["type"] == "oauth2"
+    assert scheme["x-imssf-registrationUrl"] == provider.url("/oauth/register")
+    assert flow["authorizationUrl"] == provider.url("/oauth/authorize")
+    assert flow["tokenUrl"] == flow["refreshUrl"] == provider.url("/oauth/token")
+    assert {CREDENTIALS_SCOPE, PROFILE_SCOPE} <= set(flow["scopes"])
+    assert document["info"]["x-imssf-privacyPolicyUrl"].startswith(provider.base_url)
+    assert document["servers"] == [{"url": provider.url(API)}]
+
+
+def test_provider_consent_waits_for_the_holder_to_log_in(provider: Provider, holder: User) -> None:
+    client = oauth_client(provider, register_app(provider), CREDENTIALS_SCOPE)
+    url, _ = client.create_authorization_url(
+        provider.url("/oauth/authorize"), code_verifier=generate_token(64)
+    )
+    browser = HolderBrowser(provider)
+
+    sent = browser.open(url)
+
+    assert sent.status_code == 302
+    login_page = browser.http.get(provider.url(sent.headers["Location"]), timeout=10)
+    logged_in = browser.http.post(
+        login_page.url,
+        data={
+            "email": holder.email,
+            "password": TEST_PASSWORD,
+            "next": parse_qs(urlsplit(login_page.url).query)["next"][0],
+            "csrf_token": csrf_token_from(login_page.text),
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert logged_in.status_code == 302
+    consent = browser.open(provider.url(logged_in.headers["Location"]))
+    assert consent.status_code == 200 and "Portal Pracy" in consent.text
