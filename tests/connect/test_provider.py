@@ -36,7 +36,15 @@ from tests.support.web import csrf_token_from
 from wallet.config import Settings
 from wallet.db import Database
 from wallet.holder import credentials
-from wallet.models import AppAccess, AppClient, AppGrant, AppToken, Credential, User
+from wallet.models import (
+    AppAccess,
+    AppAuthorizationCode,
+    AppClient,
+    AppGrant,
+    AppToken,
+    Credential,
+    User,
+)
 
 
 @pytest.fixture
@@ -235,6 +243,24 @@ def test_provider_stores_tokens_and_secrets_only_as_hashes(
         assert secret not in dumped
     [row] = db_session.scalars(select(AppToken))
     assert row.access_token_hash == hashlib.sha256(str(token["access_token"]).encode()).hexdigest()
+
+
+def test_provider_stores_authorization_codes_only_as_hashes(
+    provider: Provider, browser: HolderBrowser, db_session: Session
+) -> None:
+    client = oauth_client(provider, register_app(provider), CREDENTIALS_SCOPE)
+    url, _ = client.create_authorization_url(
+        provider.url("/oauth/authorize"), code_verifier=generate_token(64)
+    )
+
+    callback = browser.answer(url, approve=True).headers["Location"]
+
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    db_session.expire_all()
+    [row] = db_session.scalars(select(AppAuthorizationCode))
+    assert code not in " ".join(str(v) for v in vars(row).values())
+    assert row.code_hash == hashlib.sha256(code.encode()).hexdigest()
+    assert row.code_challenge_method == "S256"
 
 
 def test_provider_denied_consent_sends_access_denied_and_stores_no_grant(

@@ -53,7 +53,10 @@ def decide() -> ResponseReturnValue:
         credential_ids=chosen,
         now=utcnow(),
     )
-    db_session().commit()
+    if answer.gives_code:
+        db_session().commit()
+    else:
+        db_session().rollback()  # denied or refused: no consent is kept
     return send(answer)
 
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from authlib.oauth2.rfc6749 import JsonPayload, JsonRequest, OAuth2Payload, OAuth2Request
 
@@ -37,6 +38,12 @@ class Answer:
     def location(self) -> str | None:
         """Where a redirect answer sends the browser."""
         return next((value for name, value in self.headers if name.lower() == "location"), None)
+
+    @property
+    def gives_code(self) -> bool:
+        """Whether this redirect hands the app an authorization code."""
+        location = self.location
+        return location is not None and "code" in parse_qs(urlsplit(location).query)
 
 
 def authlib_answer(status: int, body: Any, headers: Sequence[tuple[str, str]]) -> Answer:
