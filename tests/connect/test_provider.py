@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from authlib.common.security import generate_token
+from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -392,7 +394,7 @@ def test_provider_holder_revoking_on_the_apps_page_ends_every_token(
 
     assert revoked.status_code == 302
     assert client.get(provider.url(f"{API}/credentials"), timeout=10).status_code == 401
-    with pytest.raises(Exception, match="invalid_grant"):
+    with pytest.raises(OAuthError, match="invalid_grant"):
         client.refresh_token(provider.url("/oauth/token"))
     log = browser.open(provider.url(f"/apps/{grant.id}")).text
     assert "Access ended" in log and "Data Literacy" in log  # the log outlives the access
@@ -486,3 +488,40 @@ def test_provider_consent_waits_for_the_holder_to_log_in(provider: Provider, hol
     assert logged_in.status_code == 302
     consent = browser.open(provider.url(logged_in.headers["Location"]))
     assert consent.status_code == 200 and "Portal Pracy" in consent.text
+
+
+def test_provider_expired_access_token_is_a_401_and_refresh_renews_it(
+    provider: Provider, browser: HolderBrowser, db_session: Session
+) -> None:
+    client = oauth_client(provider, register_app(provider), CREDENTIALS_SCOPE)
+    authorize(provider, browser, client)
+    db_session.expire_all()
+    [row] = db_session.scalars(select(AppToken))
+    row.expires_at = row.issued_at  # as if the hour had passed
+    db_session.commit()
+
+    assert client.get(provider.url(f"{API}/credentials"), timeout=10).status_code == 401
+    client.refresh_token(provider.url("/oauth/token"))
+    assert client.get(provider.url(f"{API}/credentials"), timeout=10).status_code == 200
+
+
+def test_provider_expired_authorization_code_gets_no_token(
+    provider: Provider, browser: HolderBrowser, db_session: Session
+) -> None:
+    client = oauth_client(provider, register_app(provider), CREDENTIALS_SCOPE)
+    verifier = generate_token(64)
+    url, _ = client.create_authorization_url(
+        provider.url("/oauth/authorize"), code_verifier=verifier
+    )
+    callback = browser.answer(url, approve=True).headers["Location"]
+    db_session.expire_all()
+    [code] = db_session.scalars(select(AppAuthorizationCode))
+    code.expires_at = code.expires_at - timedelta(minutes=10)
+    db_session.commit()
+
+    with pytest.raises(OAuthError, match="invalid_grant"):
+        client.fetch_token(
+            provider.url("/oauth/token"), authorization_response=callback, code_verifier=verifier
+        )
+    db_session.expire_all()
+    assert list(db_session.scalars(select(AppToken))) == []
