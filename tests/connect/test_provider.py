@@ -525,3 +525,18 @@ def test_provider_expired_authorization_code_gets_no_token(
         )
     db_session.expire_all()
     assert list(db_session.scalars(select(AppToken))) == []
+
+
+def test_provider_consent_without_the_forms_token_is_refused(
+    provider: Provider, browser: HolderBrowser, db_session: Session
+) -> None:
+    client = oauth_client(provider, register_app(provider), CREDENTIALS_SCOPE)
+    url, _ = client.create_authorization_url(
+        provider.url("/oauth/authorize"), code_verifier=generate_token(64)
+    )
+
+    forged = browser.http.post(url, data={"decision": "approve"}, allow_redirects=False, timeout=10)
+
+    assert forged.status_code == 400 and "Location" not in forged.headers
+    db_session.expire_all()
+    assert list(db_session.scalars(select(AppGrant))) == []

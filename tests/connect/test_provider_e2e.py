@@ -112,3 +112,28 @@ def test_plecak_client_imports_a_plecak_providers_badges_verified(
 
     again = client.submit(f"/connect/{connection.id}/sync")
     assert again.status_code == 302 and again.headers["Location"] == "/connect"  # nothing new
+
+
+def test_plecak_client_told_when_the_holder_denies_at_a_plecak_provider(
+    provider: Provider, holder: User, client_app: Flask, client_database: Database
+) -> None:
+    with client_database.sessions() as session:
+        there = register_user(
+            session, email="ola@example.net", password=TEST_PASSWORD, display_name="Ola"
+        )
+        there.language = "en"
+        session.commit()
+    client: FormClient = client_app.test_client()  # type: ignore[assignment]
+    client.submit("/login", {"email": "ola@example.net", "password": TEST_PASSWORD})
+    browser = HolderBrowser(provider)
+    browser.log_in(holder.email)
+
+    started = client.submit("/connect", {"address": provider.base_url})
+    denied = browser.answer(started.headers["Location"], approve=False)
+    back = urlsplit(denied.headers["Location"])
+    page = client.get(f"{back.path}?{back.query}")
+
+    assert page.status_code == 400
+    assert "You did not allow Plecak to read your credentials" in page.get_data(as_text=True)
+    with client_database.sessions() as session:
+        assert list(session.scalars(select(Connection))) == []

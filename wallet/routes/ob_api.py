@@ -47,13 +47,14 @@ def provider_config() -> ProviderConfig:
 
 def exchange(*, with_form: bool = True) -> Exchange:
     """The request as plain values, at its public address (the base URL, not the Host header)."""
-    body = request.get_data(cache=True) if request.content_length else b""
     json_body = None
-    if request.mimetype == "application/json" and body:
+    if request.mimetype == "application/json" and request.content_length:
         try:
-            json_body = parse_json_object(body, max_bytes=MAX_REQUEST_BYTES, max_depth=8)
+            json_body = parse_json_object(
+                request.get_data(), max_bytes=MAX_REQUEST_BYTES, max_depth=8
+            )
         except CredentialFormatError:
-            json_body = None
+            json_body = None  # Authlib then answers invalid_request
     return Exchange(
         method=request.method,
         url=settings().base_url + request.full_path.rstrip("?"),
