@@ -109,10 +109,13 @@ def test_app_consent_approve_then_revoke_on_the_apps_page(
     row.get_by_role("link", name=re.compile("^Access log")).click()
     expect(page.get_by_role("cell", name=re.compile("2 credentials"))).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Revoke access").click()
+    page.get_by_role("link", name="All apps with access").click()
+    row = page.get_by_role("row", name=re.compile("Portal Pracy"))
+    row.get_by_role("button", name=re.compile("^Revoke access")).click()
 
     expect(page.get_by_text("Portal Pracy can no longer read your credentials.")).to_be_visible()
-    expect(page.get_by_text("access ended")).to_be_visible()
+    expect(row.get_by_text("access ended")).to_be_visible()
+    expect(row.get_by_role("button")).to_have_count(0)
     assert_accessible(page)
     after = requests.get(
         server.url(f"{API}/credentials"),
