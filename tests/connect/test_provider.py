@@ -540,3 +540,21 @@ def test_provider_consent_without_the_forms_token_is_refused(
     assert forged.status_code == 400 and "Location" not in forged.headers
     db_session.expire_all()
     assert list(db_session.scalars(select(AppGrant))) == []
+
+
+def test_provider_an_apps_own_words_are_escaped_on_the_holders_pages(
+    provider: Provider, browser: HolderBrowser
+) -> None:
+    name = '<script>alert("x")</script>Portal'
+    client = oauth_client(provider, register_app(provider, client_name=name), CREDENTIALS_SCOPE)
+    url, _ = client.create_authorization_url(
+        provider.url("/oauth/authorize"), code_verifier=generate_token(64)
+    )
+
+    consent = browser.open(url).text
+    browser.answer(url, approve=True)
+    listed = browser.open(provider.url("/apps")).text
+
+    for page in (consent, listed):
+        assert "<script>alert" not in page
+        assert "&lt;script&gt;alert" in page
