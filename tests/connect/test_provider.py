@@ -558,3 +558,31 @@ def test_provider_an_apps_own_words_are_escaped_on_the_holders_pages(
     for page in (consent, listed):
         assert "<script>alert" not in page
         assert "&lt;script&gt;alert" in page
+
+
+def test_provider_pages_speak_polish_to_a_polish_holder(
+    provider: Provider, browser: HolderBrowser, holder: User, db_session: Session
+) -> None:
+    db_session.expire_all()
+    stored_holder = db_session.get(User, holder.id)
+    assert stored_holder is not None
+    stored_holder.language = "pl"
+    db_session.commit()
+    client = oauth_client(provider, register_app(provider), f"{CREDENTIALS_SCOPE} {PROFILE_SCOPE}")
+
+    token = authorize(provider, browser, client)
+    client.get(provider.url(f"{API}/credentials"), timeout=10)
+    client.get(provider.url(f"{API}/profile"), timeout=10)
+    [grant] = db_session.scalars(select(AppGrant))
+    url, _ = client.create_authorization_url(
+        provider.url("/oauth/authorize"), code_verifier=generate_token(64)
+    )
+
+    consent = browser.open(url).text
+    log = browser.open(provider.url(f"/apps/{grant.id}")).text
+
+    assert token["access_token"]
+    assert "Zezwolić aplikacji Portal Pracy na odczyt Twojego portfela?" in consent
+    assert "Odczytać Twój profil: imię i nazwisko oraz adres e-mail." in consent
+    assert "Dziennik dostępu" in log and "3 poświadczenia" in log
+    assert "Twój profil (imię i nazwisko oraz adres e-mail)" in log
