@@ -48,7 +48,8 @@ def provider_config() -> ProviderConfig:
 def exchange(*, with_form: bool = True) -> Exchange:
     """The request as plain values, at its public address (the base URL, not the Host header)."""
     json_body = None
-    if request.mimetype == "application/json" and request.content_length:
+    length = request.content_length or 0
+    if request.mimetype == "application/json" and 0 < length <= MAX_REQUEST_BYTES:
         try:
             json_body = parse_json_object(
                 request.get_data(), max_bytes=MAX_REQUEST_BYTES, max_depth=8
