@@ -19,6 +19,11 @@ from wallet.holder import import_jobs, pathways
 from wallet.holder.import_jobs import UploadPart
 from wallet.identifiers import add_identifier, confirmation_token
 from wallet.models import (
+    AccessKind,
+    AppAccess,
+    AppClient,
+    AppGrant,
+    AppGrantCredential,
     Base,
     Connection,
     ConnectionState,
@@ -51,6 +56,17 @@ PUBLIC_OR_SELF |= {
     "public.cv_resume",
     "public.cv_europass",
 }  # a published CV is public by choice
+# The Open Badges API and its OAuth endpoints authenticate apps by client secret and bearer
+# token, never by the session (tests/connect/test_provider_isolation.py walks them per holder).
+PUBLIC_OR_SELF |= {
+    "ob_api.discovery",
+    "ob_api.register",
+    "ob_api.token",
+    "ob_api.revoke",
+    "ob_api.credentials",
+    "ob_api.profile",
+    "ob_api.read_only",
+}
 SECRET_VALUE = "victim-secret@example.org"
 
 
@@ -92,6 +108,7 @@ def victim_arguments(app: Flask, session: Session, victim: User) -> dict[str, st
         **owned,
         "link_id": str(victim_link(session, victim)),
         "connection_id": str(victim_connection(session, victim)),
+        "grant_id": str(victim_grant(session, victim, int(owned["credential_id"]))),
     }
 
 
@@ -112,6 +129,37 @@ def victim_connection(session: Session, victim: User) -> int:
     session.add(connection)
     session.commit()
     return connection.id
+
+
+def victim_grant(session: Session, victim: User, credential_id: int) -> int:
+    """An app named by the secret that may read one of the victim's credentials, and did."""
+    app = AppClient(
+        client_id="victim-app",
+        secret_hash=hashlib.sha256(b"victim-app-secret").hexdigest(),
+        name=SECRET_VALUE,
+        client_uri=f"https://{SECRET_VALUE.split('@')[1]}/",
+        redirect_uris=[f"https://{SECRET_VALUE.split('@')[1]}/cb"],
+        scope="https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly",
+        auth_method="client_secret_basic",
+        grant_types=["authorization_code", "refresh_token"],
+    )
+    session.add(app)
+    session.flush()
+    grant = AppGrant(user_id=victim.id, client_id=app.id, scope=app.scope, granted_at=utcnow())
+    grant.shared = [AppGrantCredential(credential_id=credential_id)]
+    session.add(grant)
+    session.flush()
+    session.add(
+        AppAccess(
+            grant_id=grant.id,
+            user_id=victim.id,
+            kind=AccessKind.CREDENTIALS,
+            item_count=1,
+            detail={"credential_ids": [credential_id]},
+        )
+    )
+    session.commit()
+    return grant.id
 
 
 def victim_pathway(session: Session, victim: User, credential_id: int) -> int:

@@ -14,6 +14,15 @@ from wallet.models.portfolio import (
     NoticeKind,
     Tag,
 )
+from wallet.models.provider import (
+    AccessKind,
+    AppAccess,
+    AppAuthorizationCode,
+    AppClient,
+    AppGrant,
+    AppGrantCredential,
+    AppToken,
+)
 from wallet.models.share import (
     CvItem,
     CvProfile,
@@ -25,6 +34,13 @@ from wallet.models.share import (
 )
 
 __all__ = [
+    "AccessKind",
+    "AppAccess",
+    "AppAuthorizationCode",
+    "AppClient",
+    "AppGrant",
+    "AppGrantCredential",
+    "AppToken",
     "Base",
     "Collection",
     "CollectionItem",

@@ -7,6 +7,7 @@ from flask import Flask
 from wallet.extensions import login_manager
 from wallet.routes import (
     account,
+    apps,
     auth,
     connect,
     credentials,
@@ -16,6 +17,7 @@ from wallet.routes import (
     imports,
     main,
     notices,
+    ob_api,
     organise,
     pathways,
     public,
@@ -41,6 +43,8 @@ def register_routes(app: Flask) -> None:
         organise,
         imports,
         connect,
+        apps,
+        ob_api,
         search,
         pathways,
         vc_api,
