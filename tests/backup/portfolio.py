@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.support.portfolio import add_credential, loopback_context
 from tests.support.di_issuer import TestIssuer, achievement_credential
+from tests.support.portfolio import add_credential, loopback_context
 from tests.support.samples import load_sample
 from wallet.holder import credentials, pathways, portfolio
 from wallet.identifiers import add_identifier
