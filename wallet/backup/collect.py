@@ -41,8 +41,10 @@ from .payload import (
 )
 
 
-def collect_backup(session: Session, user: User, secret: str, now: datetime) -> Backup:
-    """Everything ``user`` owns; the holder key is opened with the app ``secret``."""
+def collect_backup(
+    session: Session, user: User, secret: str, now: datetime, *, with_key: bool = True
+) -> Backup:
+    """Everything ``user`` owns; the holder key (opened with the app ``secret``) if asked."""
     stored = list(
         session.scalars(
             select(Credential).where(Credential.user_id == user.id).order_by(Credential.id)
@@ -70,7 +72,7 @@ def collect_backup(session: Session, user: User, secret: str, now: datetime) -> 
         ),
         cv=_cv(session, user.id, digests),
         share_links=_links(session, user.id, digests),
-        holder_key=_holder_key(session, user.id, secret),
+        holder_key=_holder_key(session, user.id, secret) if with_key else None,
     )
 
 

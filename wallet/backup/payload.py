@@ -8,16 +8,15 @@ size, and the restore re-derives what matters (credentials are re-imported and r
 from __future__ import annotations
 
 import base64
-import binascii
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from wallet.errors import N_, CredentialFormatError
+from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 
-from .container import MAX_PAYLOAD_BYTES, BackupFileError
+from .container import MAX_PAYLOAD_BYTES
+from .reading import FieldReader, damaged
 
 FORMAT = "plecak-backup/1"
 _MAX_DEPTH = 96
@@ -284,10 +283,10 @@ def read_payload(data: bytes) -> Backup:
     try:
         root = parse_json_object(data, max_bytes=MAX_PAYLOAD_BYTES, max_depth=_MAX_DEPTH)
     except CredentialFormatError as error:
-        raise _bad(error.detail) from None
+        raise damaged(error.detail) from None
     if root.get("format") != FORMAT:
-        raise _bad(f"format is {root.get('format')!r}, not {FORMAT}")
-    reader = _Reader(root, "backup")
+        raise damaged(f"format is {root.get('format')!r}, not {FORMAT}")
+    reader = FieldReader(root, "backup")
     account = reader.object("account")
     cv = reader.optional_object("cv")
     key = reader.optional_object("holder_key")
@@ -311,13 +310,13 @@ def read_payload(data: bytes) -> Backup:
     )
 
 
-def _identifier(r: _Reader) -> IdentifierEntry:
+def _identifier(r: FieldReader) -> IdentifierEntry:
     return IdentifierEntry(
         r.text("kind", 16), r.text("value", 512), r.optional_instant("confirmed_at")
     )
 
 
-def _credential(r: _Reader) -> CredentialEntry:
+def _credential(r: FieldReader) -> CredentialEntry:
     return CredentialEntry(
         digest=r.digest("digest"),
         raw=r.data("raw"),
@@ -331,7 +330,7 @@ def _credential(r: _Reader) -> CredentialEntry:
     )
 
 
-def _collection(r: _Reader) -> CollectionEntry:
+def _collection(r: FieldReader) -> CollectionEntry:
     return CollectionEntry(
         r.text("name", 120),
         r.optional_text("description", 5000),
@@ -340,7 +339,7 @@ def _collection(r: _Reader) -> CollectionEntry:
     )
 
 
-def _pathway(r: _Reader) -> PathwayEntry:
+def _pathway(r: FieldReader) -> PathwayEntry:
     return PathwayEntry(
         key=r.text("key", 200),
         template_key=r.optional_text("template_key", 100),
@@ -360,13 +359,13 @@ def _pathway(r: _Reader) -> PathwayEntry:
     )
 
 
-def _document_link(r: _Reader) -> DocumentLinkEntry:
+def _document_link(r: FieldReader) -> DocumentLinkEntry:
     return DocumentLinkEntry(
         r.digest("document"), r.digest("credential"), r.instant("confirmed_at")
     )
 
 
-def _cv(r: _Reader) -> CvEntry:
+def _cv(r: FieldReader) -> CvEntry:
     photo = r.optional_data("photo")
     return CvEntry(
         slug=r.text("slug", 64),
@@ -388,7 +387,7 @@ def _cv(r: _Reader) -> CvEntry:
     )
 
 
-def _link(r: _Reader) -> ShareLinkEntry:
+def _link(r: FieldReader) -> ShareLinkEntry:
     return ShareLinkEntry(
         token_hash=r.digest("token_hash"),
         label=r.text("label", 120),
@@ -412,94 +411,6 @@ def _link(r: _Reader) -> ShareLinkEntry:
     )
 
 
-class _Reader:
-    """Typed access to one JSON object of the payload; errors name the field's path."""
-
-    def __init__(self, value: JsonObject, path: str) -> None:
-        self.value = value
-        self.path = path
-
-    def _get(self, name: str) -> JsonValue:
-        return self.value.get(name)
-
-    def text(self, name: str, limit: int) -> str:
-        value = self._get(name)
-        if not isinstance(value, str) or len(value) > limit:
-            raise _bad(f"{self.path}.{name} is not a text of at most {limit} characters")
-        return value
-
-    def optional_text(self, name: str, limit: int) -> str | None:
-        return None if self._get(name) is None else self.text(name, limit)
-
-    def flag(self, name: str) -> bool:
-        value = self._get(name)
-        if not isinstance(value, bool):
-            raise _bad(f"{self.path}.{name} is not true or false")
-        return value
-
-    def instant(self, name: str) -> datetime:
-        value = self.text(name, 40)
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            raise _bad(f"{self.path}.{name} is not an ISO 8601 instant") from None
-        if parsed.tzinfo is None:
-            raise _bad(f"{self.path}.{name} has no time zone")
-        return parsed.astimezone(UTC)
-
-    def optional_instant(self, name: str) -> datetime | None:
-        return None if self._get(name) is None else self.instant(name)
-
-    def data(self, name: str) -> bytes:
-        try:
-            return base64.b64decode(self.text(name, MAX_PAYLOAD_BYTES), validate=True)
-        except (binascii.Error, ValueError):
-            raise _bad(f"{self.path}.{name} is not base64") from None
-
-    def optional_data(self, name: str) -> bytes | None:
-        return None if self._get(name) is None else self.data(name)
-
-    def digest(self, name: str) -> str:
-        value = self.text(name, 64)
-        if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
-            raise _bad(f"{self.path}.{name} is not a SHA-256 in hex")
-        return value
-
-    def optional_digest(self, name: str) -> str | None:
-        return None if self._get(name) is None else self.digest(name)
-
-    def digests(self, name: str) -> tuple[str, ...]:
-        values = self.raw_list(name)
-        reader = _Reader({str(n): v for n, v in enumerate(values)}, f"{self.path}.{name}")
-        return tuple(reader.digest(str(n)) for n in range(len(values)))
-
-    def raw_object(self, name: str) -> JsonObject:
-        value = self._get(name)
-        if not isinstance(value, dict):
-            raise _bad(f"{self.path}.{name} is not an object")
-        return value
-
-    def raw_list(self, name: str) -> list[JsonValue]:
-        value = self._get(name)
-        if not isinstance(value, list):
-            raise _bad(f"{self.path}.{name} is not a list")
-        return value
-
-    def object(self, name: str) -> _Reader:
-        return _Reader(self.raw_object(name), f"{self.path}.{name}")
-
-    def optional_object(self, name: str) -> _Reader | None:
-        return None if self._get(name) is None else self.object(name)
-
-    def each(self, name: str, read: Callable[[_Reader], T]) -> tuple[T, ...]:
-        found = []
-        for n, item in enumerate(self.raw_list(name)):
-            if not isinstance(item, dict):
-                raise _bad(f"{self.path}.{name}[{n}] is not an object")
-            found.append(read(_Reader(item, f"{self.path}.{name}[{n}]")))
-        return tuple(found)
-
-
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -510,11 +421,3 @@ def _instant(value: datetime) -> str:
 
 def _maybe_instant(value: datetime | None) -> str | None:
     return None if value is None else _instant(value)
-
-
-def _bad(detail: str) -> BackupFileError:
-    return BackupFileError(
-        N_("The backup file is damaged or has been altered, so it cannot be restored."),
-        code="backup_contents",
-        detail=detail,
-    )
