@@ -43,6 +43,7 @@ def owned_tables() -> list[Table]:
 
 def account_state(session: Session, user_id: int) -> dict[str, list[dict[str, Any]]]:
     """Every portable row of the account, ids swapped for natural keys, in a stable order."""
+    session.commit()  # read what others committed, and hold no snapshot afterwards
     session.expire_all()
     names: dict[tuple[str, int], Any] = {}
     for table_name, column in NATURAL_KEYS.items():
@@ -60,6 +61,7 @@ def account_state(session: Session, user_id: int) -> dict[str, list[dict[str, An
         for row in session.execute(select(table).where(owner == user_id)):
             rows.append(_portable(table, row._mapping, names))
         state[table.name] = sorted(rows, key=repr)
+    session.commit()
     return state
 
 
