@@ -62,7 +62,7 @@ def download_backup(client: FormClient) -> bytes:
 def upload_backup(client: FormClient, data: bytes, passphrase: str = PASSPHRASE):  # type: ignore[no-untyped-def]
     return client.submit(
         "/account/backup/restore",
-        {"backup": (io.BytesIO(data), "plecak-backup.plecak"), "passphrase": passphrase},
+        {"backup": (io.BytesIO(data), "plecak-backup.plecak"), "backup_passphrase": passphrase},
         content_type="multipart/form-data",
     )
 

@@ -222,7 +222,7 @@ def test_backup_and_export_of_the_wrong_user_hold_only_their_own_data(
     # Restoring the intruder's backup touches only the intruder's account.
     client.submit(
         "/account/backup/restore",
-        {"backup": (io.BytesIO(made.get_data()), "b.plecak"), "passphrase": passphrase},
+        {"backup": (io.BytesIO(made.get_data()), "b.plecak"), "backup_passphrase": passphrase},
         content_type="multipart/form-data",
     )
     assert snapshot(db_session, victim.id) == before

@@ -80,7 +80,7 @@ def restore() -> ResponseReturnValue:
                 db_session(),
                 user(),
                 upload.read(container.MAX_BACKUP_BYTES + 1),
-                form.passphrase.data or "",
+                form.backup_passphrase.data or "",
                 secret=settings().secret_key,
                 make_context=_restore_context,
             )

@@ -98,7 +98,8 @@ class MakeBackupForm(FlaskForm):
 
 class RestoreBackupForm(FlaskForm):
     backup = FileField(_l("Backup file"), validators=[FileRequired(_l("Choose the backup file."))])
-    passphrase = PasswordField(
+    # Not ``passphrase``: the backup form on the same page has that id.
+    backup_passphrase = PasswordField(
         _l("The backup's passphrase"), validators=[DataRequired(), Length(max=1024)]
     )
 
