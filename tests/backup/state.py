@@ -17,6 +17,8 @@ NOT_PORTABLE = {
     "verification_runs",  # the restore verifies again and starts a new history
     "notices",
     "did_challenges",
+    "search_documents",  # the PostgreSQL search index, rebuilt from the credentials
+    "search_owners",
 }
 # What a row of each referenced table stands for, across accounts and instances.
 NATURAL_KEYS = {
