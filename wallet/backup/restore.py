@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from wallet import importing
 from wallet.config import LANGUAGES
+from wallet.envelope import Envelope
 from wallet.errors import N_, ConflictError, CredentialFormatError, ValidationError
 from wallet.holder import credentials, portfolio
 from wallet.identifiers import normalise_identifier, recipient_claims
-from wallet.models import Credential, HolderIdentifier, HolderKey, IdentifierKind, ItemOutcome, User
+from wallet.models import Credential, HolderIdentifier, HolderKey, IdentifierKind, User
 from wallet.share.keys import adopt_holder_key, did_key
 from wallet.verification.context import RecipientClaims, VerificationContext
 
@@ -130,18 +131,22 @@ def _restore_credentials(
     import brought along that the backup does not hold (the holder had deleted them) go.
     """
     before = _digests(session, user_id)
+    present = dict(before)
     wanted = {entry.digest for entry in entries}
     failed: list[str] = []
     ordered = sorted(entries, key=lambda entry: entry.container is not None)
     for entry in ordered:
-        if entry.digest in _digests(session, user_id):
+        if entry.digest in present:
             continue
         try:
             items = importing.read_any(entry.raw, entry.source)
         except CredentialFormatError:
             items = []
         results = credentials.import_items(session, user_id, items, ctx)
-        if not any(result.outcome is not ItemOutcome.FAILED for result in results):
+        for item, result in zip(items, results, strict=True):
+            if isinstance(item, Envelope) and result.credential_id is not None:
+                present[credentials.content_hash(item.raw)] = result.credential_id
+        if entry.digest not in present:
             failed.append(entry.source)
     for digest, credential_id in _digests(session, user_id).items():
         if digest not in before and digest not in wanted:
