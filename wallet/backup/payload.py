@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from wallet.errors import CredentialFormatError
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
+from wallet.share.keys import did_key
 
 from .container import MAX_PAYLOAD_BYTES
 from .reading import FieldReader, damaged
@@ -302,12 +305,20 @@ def read_payload(data: bytes) -> Backup:
         document_links=reader.each("document_links", _document_link),
         cv=None if cv is None else _cv(cv),
         share_links=reader.each("share_links", _link),
-        holder_key=None
-        if key is None
-        else HolderKeyEntry(
-            key.text("did", 200), key.data("private_key"), key.instant("created_at")
-        ),
+        holder_key=None if key is None else _holder_key(key),
     )
+
+
+def _holder_key(r: FieldReader) -> HolderKeyEntry:
+    """The key, checked to be the Ed25519 seed of the did:key it claims to be."""
+    entry = HolderKeyEntry(r.text("did", 200), r.data("private_key"), r.instant("created_at"))
+    try:
+        private_key = Ed25519PrivateKey.from_private_bytes(entry.private_key)
+    except ValueError:
+        raise damaged("the holder key is not an Ed25519 seed") from None
+    if did_key(private_key) != entry.did:
+        raise damaged("the holder key does not match its DID")
+    return entry
 
 
 def _identifier(r: FieldReader) -> IdentifierEntry:

@@ -22,11 +22,10 @@ from wallet.errors import N_, ConflictError, CredentialFormatError, ValidationEr
 from wallet.holder import credentials, portfolio
 from wallet.identifiers import normalise_identifier, recipient_claims
 from wallet.models import Credential, HolderIdentifier, HolderKey, IdentifierKind, User
-from wallet.share.keys import adopt_holder_key, did_key
+from wallet.share.keys import adopt_holder_key
 from wallet.verification.context import RecipientClaims, VerificationContext
 
 from . import recreate
-from .container import BackupFileError
 from .payload import Backup, CredentialEntry, IdentifierEntry
 
 ContextFactory = Callable[[RecipientClaims], VerificationContext]
@@ -92,20 +91,8 @@ def _restore_holder_key(session: Session, user_id: int, backup: Backup, secret: 
     entry = backup.holder_key
     if entry is None:
         return 0
-    try:
-        private_key = Ed25519PrivateKey.from_private_bytes(entry.private_key)
-    except ValueError:
-        raise BackupFileError(
-            N_("The backup file is damaged or has been altered, so it cannot be restored."),
-            code="backup_contents",
-            detail="the holder key is not an Ed25519 seed",
-        ) from None
-    if did_key(private_key) != entry.did:
-        raise BackupFileError(
-            N_("The backup file is damaged or has been altered, so it cannot be restored."),
-            code="backup_contents",
-            detail="the holder key does not match its DID",
-        )
+    # The payload reader checked that the seed is the DID's.
+    private_key = Ed25519PrivateKey.from_private_bytes(entry.private_key)
     current = session.scalar(select(HolderKey.did).where(HolderKey.user_id == user_id))
     if current == entry.did:
         return 0
