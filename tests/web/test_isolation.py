@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
+import zipfile
 from collections.abc import Callable
 from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
 
 from tests.conftest import TEST_PASSWORD
 from tests.support.portfolio import add_credential, victim_portfolio
 from tests.support.web import FormClient
+from wallet.backup.container import open_backup
 from wallet.holder import import_jobs, pathways
 from wallet.holder.import_jobs import UploadPart
 from wallet.identifiers import add_identifier, confirmation_token
@@ -227,10 +231,48 @@ def test_every_url_rule_as_the_wrong_user_reveals_and_changes_nothing(
             else:
                 response = client.submit(path, {}, method=method)
             visited += 1
-            body = response.get_data(as_text=True)
+            body = readable_body(response)
             assert SECRET_VALUE not in body, f"{method} {path} shows the victim's data"
             assert response.status_code in (200, 302, 400, 404), f"{method} {path}"
     assert visited >= 6
+    assert snapshot(db_session, victim.id) == before
+
+
+def readable_body(response: TestResponse) -> str:
+    """The response as text; a ZIP download (the data export) as the text of its entries."""
+    data = response.get_data()
+    if response.mimetype == "application/zip":
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        data = b"".join(archive.read(name) for name in archive.namelist())
+    return data.decode("utf-8", "replace")
+
+
+def test_backup_and_export_of_the_wrong_user_hold_only_their_own_data(
+    app: Flask, make_user: Callable[..., User], db_session: Session
+) -> None:
+    victim = make_user(email="victim@example.org")
+    intruder = make_user(email="intruder@example.org")
+    victim_arguments(app, db_session, victim)
+    before = snapshot(db_session, victim.id)
+    client: FormClient = app.test_client()  # type: ignore[assignment]
+    client.submit("/login", {"email": intruder.email, "password": TEST_PASSWORD})
+    passphrase = "an intruder's own passphrase"
+    made = client.submit(
+        "/account/backup/download", {"passphrase": passphrase, "confirm": passphrase}
+    )
+    assert made.status_code == 200
+    opened = open_backup(made.get_data(), passphrase).decode()
+    assert SECRET_VALUE not in opened and "victim" not in opened
+    exported = client.submit("/account/backup/export")
+    assert exported.status_code == 200
+    text = readable_body(exported)
+    assert "intruder@example.org" in text and SECRET_VALUE not in text and "victim" not in text
+    # Restoring the intruder's backup touches only the intruder's account.
+    client.submit(
+        "/account/backup/restore",
+        {"backup": (io.BytesIO(made.get_data()), "b.plecak"), "backup_passphrase": passphrase},
+        content_type="multipart/form-data",
+    )
     assert snapshot(db_session, victim.id) == before
 
 

@@ -4,6 +4,7 @@ from wallet.models.accounts import HolderIdentifier, IdentifierKind, User
 from wallet.models.base import Base
 from wallet.models.connect import Connection, ConnectionState
 from wallet.models.credentials import Credential, DocumentLink, VerificationRun
+from wallet.models.didauth import DidChallenge
 from wallet.models.imports import ImportItem, ImportJob, ItemOutcome, JobState
 from wallet.models.pathways import HolderPathway, MatchDecision, PathwayDecision
 from wallet.models.portfolio import (
@@ -51,6 +52,7 @@ __all__ = [
     "CvItem",
     "CvProfile",
     "DeviceClass",
+    "DidChallenge",
     "DocumentLink",
     "HolderIdentifier",
     "HolderKey",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -72,3 +80,33 @@ class LanguageForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for buttons that change state."""
+
+
+class MakeBackupForm(FlaskForm):
+    passphrase = PasswordField(
+        _l("Passphrase for the backup (at least 12 characters)"),
+        validators=[DataRequired(), Length(min=12, max=1024)],
+    )
+    confirm = PasswordField(
+        _l("Repeat the passphrase"),
+        validators=[
+            DataRequired(),
+            EqualTo("passphrase", message=_l("The passphrases differ.")),
+        ],
+    )
+
+
+class RestoreBackupForm(FlaskForm):
+    backup = FileField(_l("Backup file"), validators=[FileRequired(_l("Choose the backup file."))])
+    # Not ``passphrase``: the backup form on the same page has that id.
+    backup_passphrase = PasswordField(
+        _l("The backup's passphrase"), validators=[DataRequired(), Length(max=1024)]
+    )
+
+
+class DidAuthForm(FlaskForm):
+    challenge = HiddenField(validators=[DataRequired(), Length(max=64)])
+    presentation = TextAreaField(
+        _l("Signed presentation (JSON or VP-JWT)"), validators=[Length(max=256 * 1024)]
+    )
+    presentation_file = FileField(_l("Or upload it as a file"))

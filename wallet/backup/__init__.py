@@ -1,0 +1,1 @@
+"""Moving a wallet: encrypted backup and restore, plain export, and confirming a DID."""
