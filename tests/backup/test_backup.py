@@ -236,3 +236,18 @@ def test_backup_expired_share_link_stays_expired_after_restore(
     new = make_user(email="ola.nowa@example.org")
     restore(db_session, new, data)
     assert not links.is_live(link_of(db_session, new.id), AT + timedelta(days=31))
+
+
+def test_backup_restored_into_the_account_it_came_from_changes_nothing(
+    db_session: Session, make_user: Callable[..., User]
+) -> None:
+    user = make_user(email="ola@example.org")
+    whole_wallet(db_session, user, OLD_SECRET)
+    data = backup_of(db_session, user)
+    before = account_state(db_session, user.id)
+    summary = files.restore_file(
+        db_session, user, data, PASSPHRASE, secret=OLD_SECRET, make_context=restore_context
+    )
+    db_session.commit()
+    assert account_state(db_session, user.id) == before
+    assert summary.added == 0 and summary.others_added == 0
