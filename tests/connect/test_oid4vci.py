@@ -129,6 +129,22 @@ def issuer_offer_name(issuer: OID4VCIIssuer) -> str:
     return name
 
 
+def test_offer_of_a_credential_changed_after_signing_is_kept_as_failed(
+    client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
+) -> None:
+    issuer.tamper = True  # coming through the protocol earns a credential no trust
+
+    response = paste(client, issuer.offer(JWT_VC))
+
+    assert response.status_code == 302
+    [credential] = stored(db_session)
+    assert credential.verdict is Verdict.FAILED
+    [run] = db_session.scalars(
+        select(VerificationRun).where(VerificationRun.credential_id == credential.id)
+    )
+    assert {c["code"]: c["status"] for c in run.report}["proof"] == "failed"
+
+
 def test_offer_with_transaction_code_asks_for_it_then_receives(
     client: FormClient, ola: User, issuer: OID4VCIIssuer, db_session: Session
 ) -> None:

@@ -139,6 +139,7 @@ class OID4VCIIssuer:
     datasets: dict[str, list[str]] = field(default_factory=dict)  # configuration → identifiers
     openid_configuration_only: bool = False  # server metadata only where OpenID Connect has it
     pushed_only: bool = False  # require pushed authorization requests (RFC 9126)
+    tamper: bool = False  # change a VC-JWT's claims after signing them
     pushed: dict[str, dict[str, str]] = field(default_factory=dict)  # request_uri → parameters
     pre_codes: dict[str, PreCode] = field(default_factory=dict)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -302,7 +303,12 @@ class OID4VCIIssuer:
         }
         if configuration_id == JWT_VC:
             badge["issuer"] = {"id": self.did, "type": ["Profile"], "name": "Uniwersytet Testowy"}
-            return sign_compact({"typ": "vc+jwt", "kid": self.did + "#0"}, badge, self.key)
+            token = sign_compact({"typ": "vc+jwt", "kid": self.did + "#0"}, badge, self.key)
+            if self.tamper:
+                header, _claims, signature = token.split(".")
+                forged = b64url(json.dumps({**badge, "name": "Forged"}).encode())
+                token = f"{header}.{forged}.{signature}"
+            return token
         credential = achievement_credential(
             self.di_issuer.did,
             id=badge["id"],
