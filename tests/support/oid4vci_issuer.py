@@ -3,14 +3,13 @@
 It publishes issuer and authorization server metadata, makes credential offers (by value or
 by reference, pre-authorized with or without a transaction code, or for the authorization
 code flow through Authlib's server side with PKCE), hands out nonces, checks the holder's JWT
-proof with ``cryptography`` and a base58 decoder of its own (not Plecak's verifier), and
+proof independently (``tests/support/oid4vci_proofs.py``, not Plecak's verifier), and
 issues an SD-JWT VC, a VC-JWT and a Data Integrity credential bound to the proved key, each
 signed by keys of its own. Tests steer it through attributes.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import threading
@@ -26,8 +25,6 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7636 import CodeChallenge
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
 
@@ -41,28 +38,13 @@ from tests.support.jose_issuer import (
     new_key,
     sign_compact,
 )
+from tests.support.oid4vci_proofs import verify_proof
 
 PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
-PROOF_TYPE = "openid4vci-proof+jwt"
 SD_JWT = "LearningCredential"
 JWT_VC = "OpenBadgeJwt"
 DI_VC = "OpenBadgeDataIntegrity"
 CALLBACK = "http://127.0.0.1:5000/connect/offer/callback"
-_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_ED25519_MULTICODEC = b"\xed\x01"
-
-
-def base58_decode(text: str) -> bytes:
-    """Bitcoin base58 to bytes, written here so the proof check shares nothing with Plecak."""
-    number = 0
-    for char in text:
-        number = number * 58 + _BASE58.index(char)
-    raw = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\x00" * (len(text) - len(text.lstrip("1"))) + raw
-
-
-def b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 @dataclass
@@ -319,40 +301,22 @@ class OID4VCIIssuer:
 
 
 def check_proof(token: str, issuer: OID4VCIIssuer) -> tuple[dict[str, Any], str | None]:
-    """The holder's JWK and DID if ``token`` is a valid proof for this issuer; else ValueError."""
-    encoded_header, encoded_claims, signature = token.split(".")
-    header = json.loads(b64decode(encoded_header))
-    claims = json.loads(b64decode(encoded_claims))
-    if header.get("typ") != PROOF_TYPE or header.get("alg") not in ("EdDSA", "Ed25519"):
-        raise ValueError(f"not an Ed25519 proof JWT: {header}")
-    did = None
-    if "kid" in header:
-        did, _, fragment = str(header["kid"]).partition("#")
-        if not did.startswith("did:key:z") or fragment != did.removeprefix("did:key:"):
-            raise ValueError(f"kid is not a did:key verification method: {header['kid']}")
-        raw = base58_decode(did.removeprefix("did:key:z"))
-        if raw[:2] != _ED25519_MULTICODEC:
-            raise ValueError("the did:key is not an Ed25519 key")
-        public = raw[2:]
-    else:
-        jwk = header["jwk"]
-        if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or "d" in jwk:
-            raise ValueError(f"not a public Ed25519 JWK: {jwk}")
-        public = b64decode(jwk["x"])
-    try:
-        Ed25519PublicKey.from_public_bytes(public).verify(
-            b64decode(signature), f"{encoded_header}.{encoded_claims}".encode()
-        )
-    except InvalidSignature:
-        raise ValueError("the proof signature does not verify") from None
-    if claims.get("aud") != issuer.base_url or abs(time.time() - claims.get("iat", 0)) > 300:
-        raise ValueError(f"wrong audience or time: {claims}")
+    """The holder's JWK and DID if ``token`` is a valid proof for this issuer, which it records.
+
+    ``ValueError`` if it is not (each nonce is good for one proof).
+    """
+
+    def take_nonce(nonce: object) -> bool:
+        with issuer.lock:
+            if nonce not in issuer.nonces:
+                return False
+            issuer.nonces.discard(str(nonce))
+            return True
+
+    proof = verify_proof(token, audience=issuer.base_url, take_nonce=take_nonce)
     with issuer.lock:
-        if claims.get("nonce") not in issuer.nonces:
-            raise ValueError("unknown nonce")
-        issuer.nonces.discard(claims["nonce"])
-        issuer.proofs.append({"header": header, "claims": claims})
-    return {"kty": "OKP", "crv": "Ed25519", "x": b64url(public)}, did
+        issuer.proofs.append({"header": proof.header, "claims": proof.claims})
+    return proof.jwk, proof.did
 
 
 def build_app(issuer: OID4VCIIssuer) -> Flask:
