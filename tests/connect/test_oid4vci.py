@@ -253,3 +253,22 @@ def test_offer_server_metadata_found_where_openid_connect_keeps_it(
     assert response.status_code == 302
     assert "GET /.well-known/openid-configuration" in issuer.requests
     assert len(stored(db_session)) == 1
+
+
+def test_offer_from_an_issuer_speaking_the_drafts_before_1_0_is_received(
+    client: FormClient,
+    ola: User,
+    issuer: OID4VCIIssuer,
+    runner: RecordingRunner,
+    db_session: Session,
+) -> None:
+    issuer.drafts = True  # c_nonce with the token and each credential, one ``proof``, no list
+
+    response = paste(client, issuer.offer(JWT_VC, SD_JWT))
+
+    assert response.status_code == 302 and runner.run() == 1
+    assert {c.verdict for c in stored(db_session)} == {Verdict.VERIFIED}
+    assert [sorted(r) for r in issuer.credential_requests] == [
+        ["credential_configuration_id", "format", "proof"]
+    ] * 2
+    assert "POST /nonce" not in issuer.requests  # the second proof used the first answer's

@@ -122,6 +122,8 @@ class OID4VCIIssuer:
     openid_configuration_only: bool = False  # server metadata only where OpenID Connect has it
     pushed_only: bool = False  # require pushed authorization requests (RFC 9126)
     tamper: bool = False  # change a VC-JWT's claims after signing them
+    drafts: bool = False  # speak as drafts before 1.0: c_nonce with the token, one ``proof``
+    credential_requests: list[dict[str, Any]] = field(default_factory=list)
     pushed: dict[str, dict[str, str]] = field(default_factory=dict)  # request_uri → parameters
     pre_codes: dict[str, PreCode] = field(default_factory=dict)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -144,10 +146,10 @@ class OID4VCIIssuer:
     def description(self) -> dict[str, Any]:
         """The credential issuer metadata, as OpenID4VCI 1.0 section 12.2 lays it out."""
         jwt_proof = {"jwt": {"proof_signing_alg_values_supported": ["ES256", "EdDSA"]}}
-        return {
+        nonces = {} if self.drafts else {"nonce_endpoint": self.url("/nonce")}
+        return nonces | {
             "credential_issuer": self.base_url,
             "credential_endpoint": self.url("/credential"),
-            "nonce_endpoint": self.url("/nonce"),
             "display": [{"name": "Uniwersytet Testowy", "locale": "pl"}],
             "credential_configurations_supported": {
                 SD_JWT: {
@@ -231,6 +233,12 @@ class OID4VCIIssuer:
                 self.url(f"/offers/{name}"), safe=""
             )
         return "openid-credential-offer://?credential_offer=" + quote(json.dumps(document), safe="")
+
+    def new_nonce(self) -> str:
+        value = generate_token(22)
+        with self.lock:
+            self.nonces.add(value)
+        return value
 
     def expire_offers(self) -> None:
         for code in self.pre_codes.values():
@@ -445,21 +453,16 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
             for configuration_id in code.configuration_ids
             if configuration_id in issuer.datasets
         ]
-        response = jsonify(
-            access_token=access,
-            token_type="Bearer",
-            expires_in=600,
-            **({"authorization_details": details} if details else {}),
-        )
+        extra: dict[str, Any] = {"authorization_details": details} if details else {}
+        if issuer.drafts:
+            extra["c_nonce"] = issuer.new_nonce()
+        response = jsonify(access_token=access, token_type="Bearer", expires_in=600, **extra)
         response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.post("/nonce")
     def nonce() -> Any:
-        value = generate_token(22)
-        with issuer.lock:
-            issuer.nonces.add(value)
-        response = jsonify(c_nonce=value)
+        response = jsonify(c_nonce=issuer.new_nonce())
         response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -470,6 +473,7 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
         if not authorization.startswith("Bearer ") or allowed is None:
             return jsonify(error="invalid_token"), 401
         body = request.get_json(silent=True) or {}
+        issuer.credential_requests.append(body)
         configuration_id = body.get("credential_configuration_id")
         dataset = body.get("credential_identifier")
         if dataset is not None:
@@ -484,7 +488,13 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
             return jsonify(error="invalid_credential_request"), 400
         if configuration_id not in allowed:
             return jsonify(error="unknown_credential_configuration"), 400
-        proofs = body.get("proofs", {}).get("jwt", [])
+        if issuer.drafts:
+            proof = body.get("proof", {})
+            proofs = [proof.get("jwt")] if proof.get("proof_type") == "jwt" else []
+            if "format" not in body:
+                return jsonify(error="invalid_credential_request"), 400
+        else:
+            proofs = body.get("proofs", {}).get("jwt", [])
         if len(proofs) != 1:
             return jsonify(error="invalid_proof"), 400
         try:
@@ -503,6 +513,8 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
         else:
             issued = issuer.credential(configuration_id, holder_jwk, holder_did)
             issuer.issued.append(issued if isinstance(issued, str) else json.dumps(issued))
+        if issuer.drafts:
+            return jsonify(credential=issued, c_nonce=issuer.new_nonce())
         if issuer.single_credential:
             return jsonify(credential=issued)
         return jsonify(credentials=[{"credential": issued}])

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet.connect.oid4vci_credentials import fresh_nonce, request_credential
+from wallet.connect.oid4vci_credentials import CredentialRequest, fresh_nonce, request_credential
 from wallet.connect.oid4vci_metadata import (
     FORMATS,
     AuthorizationServer,
@@ -306,6 +306,7 @@ def _collect(
 ) -> list[UploadPart]:
     """Every offered credential, each request with a fresh nonce when the issuer gives them."""
     nonce = token.c_nonce
+    legacy = metadata.nonce_endpoint is None and token.c_nonce is not None
 
     def renew() -> str | None:
         endpoint = metadata.nonce_endpoint
@@ -324,16 +325,14 @@ def _collect(
         for dataset in token.credential_identifiers.get(identifier, (None,)):
             if sign is not None and metadata.nonce_endpoint is not None:
                 nonce = renew()
-            answer = request_credential(
-                http,
+            request = CredentialRequest(
                 metadata.credential_endpoint,
                 token.access_token,
                 configuration,
                 identifier=dataset,
-                nonce=nonce,
-                sign=sign,
-                renew_nonce=renew,
+                legacy=legacy,
             )
+            answer = request_credential(http, request, nonce=nonce, sign=sign, renew_nonce=renew)
             nonce = answer.c_nonce or nonce
             parts += [UploadPart(label, data) for data in answer.credentials]
     return parts
