@@ -27,6 +27,7 @@ from tests.support.oid4vci_issuer import (
     running_oid4vci_issuer,
 )
 from tests.support.web import FormClient
+from wallet.connect import oid4vci_receive
 from wallet.models import User, VerificationRun
 from wallet.verification.report import Verdict
 
@@ -334,4 +335,20 @@ def test_offer_naming_an_authorization_server_the_issuer_does_not_list_is_refuse
 
     assert response.status_code == 400 and "does not describe itself" in page(response)
     assert token_requests(issuer) == 0
+    assert_nothing_kept(db_session)
+
+
+def test_offer_bringing_more_than_the_cap_is_refused_and_keeps_nothing(
+    client: FormClient,
+    ola: User,
+    issuer: OID4VCIIssuer,
+    db_session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(oid4vci_receive, "MAX_RECEIVED", 1)
+
+    response = paste(client, issuer.offer(JWT_VC, SD_JWT))
+
+    assert response.status_code == 400
+    assert "The issuer did not give Plecak the credential" in page(response)
     assert_nothing_kept(db_session)

@@ -49,6 +49,9 @@ from wallet.share.keys import holder_key
 PENDING_FOR = timedelta(minutes=10)
 _PENDING = "credential offer in progress"
 MAX_PENDING_LENGTH = 3000
+# One offer brings at most this much: what an upload of files may be, and no more.
+MAX_RECEIVED = 50
+MAX_RECEIVED_BYTES = 16 * 1024 * 1024
 # Refusals after which the offer still waits: the holder may type the code again.
 TX_CODE_RETRY = frozenset({"oid4vci_tx_code", "oid4vci_tx_code_form"})
 
@@ -335,6 +338,12 @@ def _collect(
             answer = request_credential(http, request, nonce=nonce, sign=sign, renew_nonce=renew)
             nonce = answer.c_nonce or nonce
             parts += [UploadPart(label, data) for data in answer.credentials]
+            if len(parts) > MAX_RECEIVED or sum(len(p.data) for p in parts) > MAX_RECEIVED_BYTES:
+                raise ConnectError(
+                    f"the offer brings more than {MAX_RECEIVED} credentials or "
+                    f"{MAX_RECEIVED_BYTES} bytes",
+                    reason="oid4vci_credential",
+                )
     return parts
 
 
