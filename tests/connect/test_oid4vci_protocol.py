@@ -11,7 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.support.jose_issuer import b64url
-from tests.support.oid4vci_issuer import OID4VCIIssuer, b64decode, base58_decode, check_proof
+from tests.support.oid4vci_issuer import OID4VCIIssuer, check_proof
+from tests.support.oid4vci_proofs import b64decode, base58_decode
 from wallet.connect.oid4vci_metadata import CredentialConfiguration, well_known_url
 from wallet.connect.oid4vci_offer import offer_from_document, read_offer
 from wallet.connect.oid4vci_proof import binding_for, holder_binding, proof_jwt

@@ -3,14 +3,13 @@
 It publishes issuer and authorization server metadata, makes credential offers (by value or
 by reference, pre-authorized with or without a transaction code, or for the authorization
 code flow through Authlib's server side with PKCE), hands out nonces, checks the holder's JWT
-proof with ``cryptography`` and a base58 decoder of its own (not Plecak's verifier), and
+proof independently (``tests/support/oid4vci_proofs.py``, not Plecak's verifier), and
 issues an SD-JWT VC, a VC-JWT and a Data Integrity credential bound to the proved key, each
 signed by keys of its own. Tests steer it through attributes.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import threading
@@ -26,8 +25,6 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7636 import CodeChallenge
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import make_server
 
@@ -41,28 +38,13 @@ from tests.support.jose_issuer import (
     new_key,
     sign_compact,
 )
+from tests.support.oid4vci_proofs import verify_proof
 
 PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
-PROOF_TYPE = "openid4vci-proof+jwt"
 SD_JWT = "LearningCredential"
 JWT_VC = "OpenBadgeJwt"
 DI_VC = "OpenBadgeDataIntegrity"
 CALLBACK = "http://127.0.0.1:5000/connect/offer/callback"
-_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_ED25519_MULTICODEC = b"\xed\x01"
-
-
-def base58_decode(text: str) -> bytes:
-    """Bitcoin base58 to bytes, written here so the proof check shares nothing with Plecak."""
-    number = 0
-    for char in text:
-        number = number * 58 + _BASE58.index(char)
-    raw = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\x00" * (len(text) - len(text.lstrip("1"))) + raw
-
-
-def b64decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 @dataclass
@@ -139,6 +121,9 @@ class OID4VCIIssuer:
     datasets: dict[str, list[str]] = field(default_factory=dict)  # configuration → identifiers
     openid_configuration_only: bool = False  # server metadata only where OpenID Connect has it
     pushed_only: bool = False  # require pushed authorization requests (RFC 9126)
+    tamper: bool = False  # change a VC-JWT's claims after signing them
+    drafts: bool = False  # speak as drafts before 1.0: c_nonce with the token, one ``proof``
+    credential_requests: list[dict[str, Any]] = field(default_factory=list)
     pushed: dict[str, dict[str, str]] = field(default_factory=dict)  # request_uri → parameters
     pre_codes: dict[str, PreCode] = field(default_factory=dict)
     offers: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -161,10 +146,10 @@ class OID4VCIIssuer:
     def description(self) -> dict[str, Any]:
         """The credential issuer metadata, as OpenID4VCI 1.0 section 12.2 lays it out."""
         jwt_proof = {"jwt": {"proof_signing_alg_values_supported": ["ES256", "EdDSA"]}}
-        return {
+        nonces = {} if self.drafts else {"nonce_endpoint": self.url("/nonce")}
+        return nonces | {
             "credential_issuer": self.base_url,
             "credential_endpoint": self.url("/credential"),
-            "nonce_endpoint": self.url("/nonce"),
             "display": [{"name": "Uniwersytet Testowy", "locale": "pl"}],
             "credential_configurations_supported": {
                 SD_JWT: {
@@ -249,6 +234,12 @@ class OID4VCIIssuer:
             )
         return "openid-credential-offer://?credential_offer=" + quote(json.dumps(document), safe="")
 
+    def new_nonce(self) -> str:
+        value = generate_token(22)
+        with self.lock:
+            self.nonces.add(value)
+        return value
+
     def expire_offers(self) -> None:
         for code in self.pre_codes.values():
             code.expires_at = 0
@@ -302,7 +293,12 @@ class OID4VCIIssuer:
         }
         if configuration_id == JWT_VC:
             badge["issuer"] = {"id": self.did, "type": ["Profile"], "name": "Uniwersytet Testowy"}
-            return sign_compact({"typ": "vc+jwt", "kid": self.did + "#0"}, badge, self.key)
+            token = sign_compact({"typ": "vc+jwt", "kid": self.did + "#0"}, badge, self.key)
+            if self.tamper:
+                header, _claims, signature = token.split(".")
+                forged = b64url(json.dumps({**badge, "name": "Forged"}).encode())
+                token = f"{header}.{forged}.{signature}"
+            return token
         credential = achievement_credential(
             self.di_issuer.did,
             id=badge["id"],
@@ -313,40 +309,22 @@ class OID4VCIIssuer:
 
 
 def check_proof(token: str, issuer: OID4VCIIssuer) -> tuple[dict[str, Any], str | None]:
-    """The holder's JWK and DID if ``token`` is a valid proof for this issuer; else ValueError."""
-    encoded_header, encoded_claims, signature = token.split(".")
-    header = json.loads(b64decode(encoded_header))
-    claims = json.loads(b64decode(encoded_claims))
-    if header.get("typ") != PROOF_TYPE or header.get("alg") not in ("EdDSA", "Ed25519"):
-        raise ValueError(f"not an Ed25519 proof JWT: {header}")
-    did = None
-    if "kid" in header:
-        did, _, fragment = str(header["kid"]).partition("#")
-        if not did.startswith("did:key:z") or fragment != did.removeprefix("did:key:"):
-            raise ValueError(f"kid is not a did:key verification method: {header['kid']}")
-        raw = base58_decode(did.removeprefix("did:key:z"))
-        if raw[:2] != _ED25519_MULTICODEC:
-            raise ValueError("the did:key is not an Ed25519 key")
-        public = raw[2:]
-    else:
-        jwk = header["jwk"]
-        if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or "d" in jwk:
-            raise ValueError(f"not a public Ed25519 JWK: {jwk}")
-        public = b64decode(jwk["x"])
-    try:
-        Ed25519PublicKey.from_public_bytes(public).verify(
-            b64decode(signature), f"{encoded_header}.{encoded_claims}".encode()
-        )
-    except InvalidSignature:
-        raise ValueError("the proof signature does not verify") from None
-    if claims.get("aud") != issuer.base_url or abs(time.time() - claims.get("iat", 0)) > 300:
-        raise ValueError(f"wrong audience or time: {claims}")
+    """The holder's JWK and DID if ``token`` is a valid proof for this issuer, which it records.
+
+    ``ValueError`` if it is not (each nonce is good for one proof).
+    """
+
+    def take_nonce(nonce: object) -> bool:
+        with issuer.lock:
+            if nonce not in issuer.nonces:
+                return False
+            issuer.nonces.discard(str(nonce))
+            return True
+
+    proof = verify_proof(token, audience=issuer.base_url, take_nonce=take_nonce)
     with issuer.lock:
-        if claims.get("nonce") not in issuer.nonces:
-            raise ValueError("unknown nonce")
-        issuer.nonces.discard(claims["nonce"])
-        issuer.proofs.append({"header": header, "claims": claims})
-    return {"kty": "OKP", "crv": "Ed25519", "x": b64url(public)}, did
+        issuer.proofs.append({"header": proof.header, "claims": proof.claims})
+    return proof.jwk, proof.did
 
 
 def build_app(issuer: OID4VCIIssuer) -> Flask:
@@ -475,21 +453,16 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
             for configuration_id in code.configuration_ids
             if configuration_id in issuer.datasets
         ]
-        response = jsonify(
-            access_token=access,
-            token_type="Bearer",
-            expires_in=600,
-            **({"authorization_details": details} if details else {}),
-        )
+        extra: dict[str, Any] = {"authorization_details": details} if details else {}
+        if issuer.drafts:
+            extra["c_nonce"] = issuer.new_nonce()
+        response = jsonify(access_token=access, token_type="Bearer", expires_in=600, **extra)
         response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.post("/nonce")
     def nonce() -> Any:
-        value = generate_token(22)
-        with issuer.lock:
-            issuer.nonces.add(value)
-        response = jsonify(c_nonce=value)
+        response = jsonify(c_nonce=issuer.new_nonce())
         response.headers["Cache-Control"] = "no-store"
         return response
 
@@ -500,6 +473,7 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
         if not authorization.startswith("Bearer ") or allowed is None:
             return jsonify(error="invalid_token"), 401
         body = request.get_json(silent=True) or {}
+        issuer.credential_requests.append(body)
         configuration_id = body.get("credential_configuration_id")
         dataset = body.get("credential_identifier")
         if dataset is not None:
@@ -514,7 +488,13 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
             return jsonify(error="invalid_credential_request"), 400
         if configuration_id not in allowed:
             return jsonify(error="unknown_credential_configuration"), 400
-        proofs = body.get("proofs", {}).get("jwt", [])
+        if issuer.drafts:
+            proof = body.get("proof", {})
+            proofs = [proof.get("jwt")] if proof.get("proof_type") == "jwt" else []
+            if "format" not in body:
+                return jsonify(error="invalid_credential_request"), 400
+        else:
+            proofs = body.get("proofs", {}).get("jwt", [])
         if len(proofs) != 1:
             return jsonify(error="invalid_proof"), 400
         try:
@@ -533,6 +513,8 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
         else:
             issued = issuer.credential(configuration_id, holder_jwk, holder_did)
             issuer.issued.append(issued if isinstance(issued, str) else json.dumps(issued))
+        if issuer.drafts:
+            return jsonify(credential=issued, c_nonce=issuer.new_nonce())
         if issuer.single_credential:
             return jsonify(credential=issued)
         return jsonify(credentials=[{"credential": issued}])

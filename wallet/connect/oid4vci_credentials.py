@@ -43,21 +43,44 @@ def fresh_nonce(http: HttpClient, nonce_endpoint: str) -> str:
     return nonce
 
 
+@dataclass(frozen=True)
+class CredentialRequest:
+    """What one credential request asks for, and in which revision's words."""
+
+    endpoint: str
+    access_token: str
+    configuration: CredentialConfiguration
+    identifier: str | None = None  # a dataset the token response named
+    # Drafts before 1.0 (a c_nonce with the token, no nonce endpoint) took one ``proof`` and
+    # the ``format``; 1.0 takes ``proofs``. Issuers ignore members they do not know.
+    legacy: bool = False
+
+    def body(self, proof: str | None) -> JsonObject:
+        """The JSON request, with ``proof`` (a signed JWT) if one is sent."""
+        request: JsonObject = (
+            {"credential_identifier": self.identifier}
+            if self.identifier is not None
+            else {"credential_configuration_id": self.configuration.identifier}
+        )
+        if self.legacy:
+            request["format"] = self.configuration.format
+            if proof is not None:
+                request["proof"] = {"proof_type": "jwt", "jwt": proof}
+        elif proof is not None:
+            request["proofs"] = {"jwt": [proof]}
+        return request
+
+
 def request_credential(
     http: HttpClient,
-    credential_endpoint: str,
-    access_token: str,
-    configuration: CredentialConfiguration,
+    request: CredentialRequest,
     *,
-    identifier: str | None,
     nonce: str | None,
     sign: ProofSigner | None,
     renew_nonce: Callable[[], str | None],
 ) -> CredentialAnswer:
     """One credential request; asks again once with a new nonce if the issuer wants one."""
-    answer, data = _send(
-        http, credential_endpoint, access_token, configuration, identifier, nonce, sign
-    )
+    answer, data = _send(http, request, nonce, sign)
     error = data.get("error")
     if sign is not None and error in ("invalid_nonce", "invalid_proof"):
         # 1.0 says invalid_nonce and offers a nonce endpoint; older drafts put a new c_nonce
@@ -65,36 +88,22 @@ def request_credential(
         offered = data.get("c_nonce")
         retry = offered if isinstance(offered, str) and offered else renew_nonce()
         if retry is not None and retry != nonce:
-            answer, data = _send(
-                http, credential_endpoint, access_token, configuration, identifier, retry, sign
-            )
-    return _answer(answer, data, configuration)
+            answer, data = _send(http, request, retry, sign)
+    return _answer(answer, data, request.configuration)
 
 
 def _send(
-    http: HttpClient,
-    url: str,
-    access_token: str,
-    configuration: CredentialConfiguration,
-    identifier: str | None,
-    nonce: str | None,
-    sign: ProofSigner | None,
+    http: HttpClient, request: CredentialRequest, nonce: str | None, sign: ProofSigner | None
 ) -> tuple[Fetched, JsonObject]:
-    request: JsonObject = (
-        {"credential_identifier": identifier}
-        if identifier is not None
-        else {"credential_configuration_id": configuration.identifier}
-    )
-    if sign is not None:
-        request["proofs"] = {"jwt": [sign(nonce)]}
+    body = request.body(None if sign is None else sign(nonce))
     answer = http.send(
         "POST",
-        url,
+        request.endpoint,
         headers={
-            "Authorization": f"Bearer {access_token}",
+            "Authorization": f"Bearer {request.access_token}",
             "Content-Type": "application/json",
         },
-        body=json.dumps(request).encode(),
+        body=json.dumps(body).encode(),
         max_bytes=MAX_CREDENTIAL_BYTES,
     )
     refuse_redirect(http, answer)

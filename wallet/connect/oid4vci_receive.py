@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet.connect.oid4vci_credentials import fresh_nonce, request_credential
+from wallet.connect.oid4vci_credentials import CredentialRequest, fresh_nonce, request_credential
 from wallet.connect.oid4vci_metadata import (
     FORMATS,
     AuthorizationServer,
@@ -49,6 +49,9 @@ from wallet.share.keys import holder_key
 PENDING_FOR = timedelta(minutes=10)
 _PENDING = "credential offer in progress"
 MAX_PENDING_LENGTH = 3000
+# One offer brings at most this much: what an upload of files may be, and no more.
+MAX_RECEIVED = 50
+MAX_RECEIVED_BYTES = 16 * 1024 * 1024
 # Refusals after which the offer still waits: the holder may type the code again.
 TX_CODE_RETRY = frozenset({"oid4vci_tx_code", "oid4vci_tx_code_form"})
 
@@ -306,6 +309,7 @@ def _collect(
 ) -> list[UploadPart]:
     """Every offered credential, each request with a fresh nonce when the issuer gives them."""
     nonce = token.c_nonce
+    legacy = metadata.nonce_endpoint is None and token.c_nonce is not None
 
     def renew() -> str | None:
         endpoint = metadata.nonce_endpoint
@@ -324,18 +328,22 @@ def _collect(
         for dataset in token.credential_identifiers.get(identifier, (None,)):
             if sign is not None and metadata.nonce_endpoint is not None:
                 nonce = renew()
-            answer = request_credential(
-                http,
+            request = CredentialRequest(
                 metadata.credential_endpoint,
                 token.access_token,
                 configuration,
                 identifier=dataset,
-                nonce=nonce,
-                sign=sign,
-                renew_nonce=renew,
+                legacy=legacy,
             )
+            answer = request_credential(http, request, nonce=nonce, sign=sign, renew_nonce=renew)
             nonce = answer.c_nonce or nonce
             parts += [UploadPart(label, data) for data in answer.credentials]
+            if len(parts) > MAX_RECEIVED or sum(len(p.data) for p in parts) > MAX_RECEIVED_BYTES:
+                raise ConnectError(
+                    f"the offer brings more than {MAX_RECEIVED} credentials or "
+                    f"{MAX_RECEIVED_BYTES} bytes",
+                    reason="oid4vci_credential",
+                )
     return parts
 
 

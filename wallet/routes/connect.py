@@ -235,7 +235,7 @@ def _offer_page(form: OfferForm | None = None, error: str | None = None) -> Resp
 @login_required
 def offer() -> ResponseReturnValue:
     form = OfferForm(formdata=None)
-    if request.query_string:
+    if {"credential_offer", "credential_offer_uri"} & set(request.args):
         # An issuer's link to this page carries the offer: show it, the holder decides.
         form.offer.data = "openid-credential-offer://?" + request.query_string.decode()
     return _offer_page(form)
