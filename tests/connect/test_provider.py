@@ -203,13 +203,6 @@ def test_provider_profile_refresh_and_revocation_then_401(
         timeout=10,
     )
     assert stale.status_code == 401  # the refresh ended the old pair
-    reused = requests.post(
-        provider.url("/oauth/token"),
-        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
-        auth=(client.client_id, client.client_secret),
-        timeout=10,
-    )
-    assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
 
     revoked = client.revoke_token(provider.url("/oauth/revoke"), token=renewed["access_token"])
     assert revoked.status_code == 200
@@ -586,3 +579,29 @@ def test_provider_pages_speak_polish_to_a_polish_holder(
     assert "Odczytać Twój profil: imię i nazwisko oraz adres e-mail." in consent
     assert "Dziennik dostępu" in log and "3 poświadczenia" in log
     assert "Twój profil (imię i nazwisko oraz adres e-mail)" in log
+
+
+def test_provider_reused_refresh_token_ends_the_whole_grant(
+    provider: Provider, browser: HolderBrowser
+) -> None:
+    client = oauth_client(provider, register_app(provider), CREDENTIALS_SCOPE)
+    first = authorize(provider, browser, client)
+    renewed = client.refresh_token(provider.url("/oauth/token"))
+
+    reused = requests.post(
+        provider.url("/oauth/token"),
+        data={"grant_type": "refresh_token", "refresh_token": first["refresh_token"]},
+        auth=(client.client_id, client.client_secret),
+        timeout=10,
+    )
+
+    assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
+    # Either copy may be the stolen one: the renewed pair ends too (RFC 9700 section 4.14.2).
+    assert client.get(provider.url(f"{API}/credentials"), timeout=10).status_code == 401
+    again = requests.post(
+        provider.url("/oauth/token"),
+        data={"grant_type": "refresh_token", "refresh_token": renewed["refresh_token"]},
+        auth=(client.client_id, client.client_secret),
+        timeout=10,
+    )
+    assert again.status_code == 400

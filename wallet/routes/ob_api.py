@@ -140,7 +140,7 @@ def _oauth(endpoint: authorization.Endpoint, *, success: int) -> ResponseReturnV
         return jsonify(error="invalid_request", error_description="request too large"), 413
     session = db_session()
     answer = endpoint(session, provider_config(), exchange(), utcnow())
-    if answer.status == success:
+    if answer.status == success or answer.keep_changes:
         session.commit()
     else:
         session.rollback()  # a refused request leaves nothing behind

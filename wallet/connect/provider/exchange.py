@@ -33,6 +33,8 @@ class Answer:
     status: int
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
+    # A refusal whose changes must still be committed (a grant ended on refresh token reuse).
+    keep_changes: bool = False
 
     @property
     def location(self) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -28,7 +29,13 @@ from wallet.connect.provider.scopes import (
     SCOPES,
     ProviderConfig,
 )
-from wallet.connect.provider.tokens import Revocation, TokenView, find_refresh_token, store_token
+from wallet.connect.provider.tokens import (
+    Revocation,
+    TokenView,
+    end_reused_grant,
+    find_refresh_token,
+    store_token,
+)
 from wallet.models import AppAuthorizationCode, AppGrant
 
 TOKEN_LENGTH = 48  # characters from a 66-character alphabet: about 290 bits
@@ -109,7 +116,10 @@ class RefreshGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
     INCLUDE_NEW_REFRESH_TOKEN = True
 
     def authenticate_refresh_token(self, refresh_token: str) -> TokenView | None:
-        return find_refresh_token(self.server.session, refresh_token, self.server.now)
+        found = find_refresh_token(self.server.session, refresh_token, self.server.now)
+        if found is None and end_reused_grant(self.server.session, refresh_token, self.server.now):
+            self.server.keep_changes = True  # the refusal must not undo ending the grant
+        return found
 
     def authenticate_user(self, refresh_token: TokenView) -> AppGrant:
         return refresh_token.grant
@@ -127,6 +137,7 @@ class ProviderServer(AuthorizationServer):  # type: ignore[misc]
         self.session = session
         self.config = config
         self.now = now
+        self.keep_changes = False
         self.register_token_generator(
             "default",
             BearerTokenGenerator(
@@ -155,7 +166,8 @@ class ProviderServer(AuthorizationServer):  # type: ignore[misc]
         return PlainJsonRequest(request)
 
     def handle_response(self, status: int, body: Any, headers: Any) -> Answer:
-        return authlib_answer(status, body, headers)
+        answer = authlib_answer(status, body, headers)
+        return replace(answer, keep_changes=True) if self.keep_changes else answer
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         """Plecak listens to none of Authlib's signals."""

@@ -79,6 +79,26 @@ def find_refresh_token(session: Session, token: str, now: datetime) -> TokenView
     return TokenView(row, now)
 
 
+def end_reused_grant(session: Session, token: str, now: datetime) -> bool:
+    """A rotated-out refresh token came back: end every live token of its grant (RFC 9700).
+
+    The refresh token was either stolen or replayed; which copy is the app's is unknown, so the
+    app must ask the holder again. True when something was ended.
+    """
+    row = session.scalar(select(AppToken).where(AppToken.refresh_token_hash == secret_hash(token)))
+    if row is None or row.revoked_at is None or row.grant.revoked_at is not None:
+        return False
+    live = session.scalars(
+        select(AppToken).where(AppToken.grant_id == row.grant_id, AppToken.revoked_at.is_(None))
+    )
+    ended = False
+    for other in live:
+        other.revoked_at = now
+        ended = True
+    session.flush()
+    return ended
+
+
 class BearerValidator(BearerTokenValidator):  # type: ignore[misc]
     """Resolves bearer tokens by their hash."""
 
