@@ -3,6 +3,9 @@
 The verdicts of the credential vectors are asserted by the conformance corpus
 (``tests/conformance``, the ``manifest.json`` files); each data folder names its sources. Here
 the vectors' published intermediate values are compared with what Plecak derives from them.
+Published vectors tested elsewhere: Data Integrity (``test_data_integrity.py``,
+``test_di_conformance.py``), Bitstring Status List Example 5 (``test_status_lists_published.py``),
+JAdES from EU DSS (``test_jades_existence.py``), RFC 7638's thumbprint (``test_jose.py``).
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from tests.support.conformance import Vector, verification_context
 from tests.support.di_issuer import base58_decode
 from tests.support.di_vectors import NoNetwork
 from wallet.verification.dids import KeyResolutionError, resolve_verification_method
 from wallet.verification.ob2_signed import split_signed
+from wallet.verification.report import CheckStatus
 from wallet.verification.sd_jwt import parse_sd_jwt, reconstruct_claims, sd_digest
 from wallet.verification.vc_jwt import read_vc_jwt
+from wallet.verify_command import verify_bytes
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "conformance"
 DIDS = CORPUS / "dids"
@@ -227,3 +233,20 @@ def test_ob2_signed_example_decodes_to_published_header_and_assertion() -> None:
     assert recipient["identity"] == (
         "sha256$c7ef86405ba71b85acd8e2e95166c4b111448089f2e1599f42fe1bba46e865c5"
     )
+
+
+# --- CLR 2.0 (1EdTech's signed sample) -------------------------------------------------------
+
+
+def test_clr20_sample_container_and_nested_badge_each_verify() -> None:
+    manifest = CORPUS / "clr" / "manifest.json"
+    entry = json.loads(manifest.read_text())["vectors"][0]
+    vector = Vector("clr", manifest, 0, entry)
+    results = verify_bytes(vector.path.read_bytes(), vector.path.name, verification_context(vector))
+    issuers = {"https://example.edu/issuers/565049", "https://example.com/issuers/876543"}
+    bound = set()
+    for result in results:
+        checks = {check.code: check for check in result.report.checks}
+        assert checks["proof"].status is CheckStatus.PASSED
+        bound.add(checks["issuer_binding"].detail)
+    assert len(results) == 2 and bound == issuers
