@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.support.httpserver import LocalServer
+from tests.support.jose_issuer import new_key, sign_compact
 from tests.support.status_lists import (
     MIN_BITS,
     bitstring_entry,
@@ -232,6 +233,24 @@ def test_list_proof_checker_is_given_the_list_and_its_address(
     check_status(credential(bitstring_entry(url, VALID)), ctx, record)
     [listed] = seen
     assert (listed.url, listed.token, listed.credential["id"]) == (url, None, url)
+
+
+def test_list_proof_checker_is_given_a_jwt_list_and_its_address(
+    ctx: VerificationContext, http_server: LocalServer
+) -> None:
+    url = http_server.url("/status/jwt")
+    listed = bitstring_list_credential(url, ISSUER, encode_list({}))
+    token = sign_compact({"typ": "vc+jwt"}, listed, new_key())
+    http_server.serve("/status/jwt", token, content_type="application/vc+jwt")
+    seen: list[ListCredential] = []
+
+    def record(listed: ListCredential) -> list[Check]:
+        seen.append(listed)
+        return []
+
+    check_status(credential(bitstring_entry(url, VALID)), ctx, record)
+    [got] = seen
+    assert (got.url, got.token, got.credential) == (url, token, listed)
 
 
 def test_status_list_2021_ignores_status_size(
