@@ -6,7 +6,7 @@ import copy
 import json
 from datetime import UTC, datetime
 
-from tests.support.di_issuer import TestIssuer, achievement_credential
+from tests.support.di_issuer import SUITE_CONTEXT, TestIssuer, achievement_credential
 from tests.support.di_vectors import VECTORS, NoNetwork, load_vector, vector_loader
 from tests.support.httpserver import LocalServer
 from tests.support.mapped_fetcher import MappedFetcher, controller_document
@@ -106,6 +106,8 @@ def test_published_proof_chain_checks_name_their_proof(http_server: LocalServer)
 def test_ed25519signature2020_and_data_integrity_proof_set_verifies() -> None:
     issuer = TestIssuer.generate()
     credential = achievement_credential(issuer.did)
+    # Both proofs sign one document, which must define Ed25519Signature2020's terms.
+    credential["@context"] = [*credential["@context"], SUITE_CONTEXT]  # type: ignore[misc]
     legacy = issuer.sign(credential, "Ed25519Signature2020")["proof"]
     modern = issuer.sign(credential, "eddsa-rdfc-2022")["proof"]
     both = copy.deepcopy(credential)

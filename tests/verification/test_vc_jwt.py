@@ -161,6 +161,29 @@ def test_verify_vc_jwt_issuer_profile_key_passes(
     assert Report.of(verify_vc_jwt(token, ctx)).verdict is Verdict.VERIFIED
 
 
+def test_verify_vc_jwt_bare_kid_names_key_of_issuer_profile(
+    ctx: VerificationContext, http_server: LocalServer
+) -> None:
+    key, other = new_key("ES256"), new_key("ES256")
+    issuer = http_server.url("/issuers/uni")
+    jwks = {"keys": [other.public_jwk(kid="old"), key.public_jwk(kid="key-0")]}
+    http_server.serve("/issuers/uni", json.dumps({"id": issuer, "jwks": jwks}))
+    token = sign_compact({"kid": "key-0"}, ob3_credential(issuer), key)
+    assert Report.of(verify_vc_jwt(token, ctx)).verdict is Verdict.VERIFIED
+    # Named "old", the same signature is checked against the other published key.
+    forged = sign_compact({"kid": "old"}, ob3_credential(issuer), key)
+    assert statuses(forged, ctx)["proof"] is CheckStatus.FAILED
+
+
+def test_verify_vc_jwt_bare_kid_of_unreachable_issuer_is_unverifiable(
+    ctx: VerificationContext, http_server: LocalServer
+) -> None:
+    token = sign_compact({"kid": "key-0"}, ob3_credential(http_server.url("/gone")), new_key())
+    checks = verify_vc_jwt(token, ctx)
+    assert {c.code: c.status for c in checks}["key_resolution"] is CheckStatus.SKIPPED
+    assert Report.of(checks).verdict is Verdict.UNVERIFIABLE
+
+
 def test_verify_vc_jwt_v11_consistent_claims_is_verified(ctx: VerificationContext) -> None:
     key = new_key("RS256")
     issuer = did_jwk(key)

@@ -190,13 +190,27 @@ def _signing_key(
     decoded: VcJwt, issuer: str | None, fetcher: Fetcher, web_scheme: str
 ) -> SigningKey:
     header = decoded.header
+    kid = _bare_kid(header)
+    if kid is not None and issuer is not None and issuer.startswith(("https://", "http://")):
+        # A kid that is no URL names one of the keys the issuer itself publishes.
+        return _profile_key(issuer, fetcher, kid)
     if {"kid", "jwk", "x5c"} & header.keys() or issuer is None or issuer.startswith("did:"):
         return resolve_header_key(header, fetcher, issuer=issuer, web_scheme=web_scheme)
     return _profile_key(issuer, fetcher)
 
 
-def _profile_key(issuer: str, fetcher: Fetcher) -> SigningKey:
-    """The single public key an issuer's hosted profile publishes, when the JWT names none."""
+def _bare_kid(header: JsonObject) -> str | None:
+    """The header's ``kid`` when it is neither a DID URL, a fragment nor a web address."""
+    kid = header.get("kid")
+    if "jwk" in header or "x5c" in header or not isinstance(kid, str) or not kid:
+        return None
+    if kid.startswith(("did:", "#", "https://", "http://")):
+        return None
+    return kid
+
+
+def _profile_key(issuer: str, fetcher: Fetcher, kid: str | None = None) -> SigningKey:
+    """The public key an issuer's hosted profile publishes (the one named ``kid``, if given)."""
     if not issuer.startswith(("https://", "http://")):
         raise KeyResolutionError("the signature names no key and the issuer has no web profile")
     fetched = fetcher.fetch(issuer, accept="application/json", max_bytes=MAX_KEY_DOCUMENT_BYTES)
@@ -206,11 +220,12 @@ def _profile_key(issuer: str, fetcher: Fetcher) -> SigningKey:
         profile = parse_json_object(fetched.body, max_bytes=MAX_KEY_DOCUMENT_BYTES)
     except CredentialFormatError as error:
         raise KeyResolutionError(f"the issuer profile is not JSON: {error.detail}") from None
-    if isinstance(profile.get("publicKeyJwk"), dict):
-        return SigningKey(key_from_jwk(profile["publicKeyJwk"]), "metadata", controller=issuer)
+    jwk = profile.get("publicKeyJwk")
+    if isinstance(jwk, dict) and (kid is None or jwk.get("kid") in (None, kid)):
+        return SigningKey(key_from_jwk(jwk), "metadata", controller=issuer)
     jwks = profile.get("jwks")
     if isinstance(jwks, dict):
-        return SigningKey(key_from_jwks(jwks, None), "metadata", controller=issuer)
+        return SigningKey(key_from_jwks(jwks, kid), "metadata", controller=issuer)
     raise KeyResolutionError("the issuer profile publishes no key")
 
 
