@@ -11,6 +11,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from wallet.holder import import_jobs
+from wallet.holder.job_batches import ContextFactory
 from wallet.identifiers import recipient_claims
 from wallet.models.base import utcnow
 from wallet.services import Services
@@ -25,9 +26,7 @@ class Runner(Protocol):
     def wake(self) -> None: ...
 
 
-def job_context(
-    services: Services, *, fetch_seconds: float | None = None
-) -> import_jobs.ContextFactory:
+def job_context(services: Services, *, fetch_seconds: float | None = None) -> ContextFactory:
     """A job is verified against its owner's confirmed identifiers, at the time it runs.
 
     With ``fetch_seconds``, every fetch of the job ends that long after it starts, at the latest
