@@ -104,6 +104,7 @@ class CheckedCredential:
     report: Report
     linked: dict[str, JsonObject]
     record: CredentialRecord
+    record_json: JsonObject
 
 
 def findduplicate_result(
@@ -139,7 +140,11 @@ def check_item(
         return ImportResult(
             item.source, ItemOutcome.FAILED, error_code=error.code, message=error.message
         )
-    return CheckedCredential(item, content_hash(item.raw), verification.report, linked, record)
+    # Encoded here: in a job this runs in a worker process, so storing does no CPU work.
+    encoded = dict(record_to_json(record))
+    return CheckedCredential(
+        item, content_hash(item.raw), verification.report, linked, record, encoded
+    )
 
 
 def store_item(
@@ -179,7 +184,7 @@ def new_credential(user_id: int, checked: CheckedCredential) -> Credential:
         format=envelope.format,
         linked=checked.linked,
     )
-    apply_record(credential, checked.record)
+    apply_record(credential, checked.record, checked.record_json)
     apply_report(credential, checked.report)
     return credential
 
@@ -195,9 +200,11 @@ def imported_result(source: str, credential: Credential) -> ImportResult:
     )
 
 
-def apply_record(credential: Credential, record: CredentialRecord) -> None:
-    """Store a derived record and the columns pages sort by."""
-    credential.record = dict(record_to_json(record))
+def apply_record(
+    credential: Credential, record: CredentialRecord, encoded: JsonObject | None = None
+) -> None:
+    """Store a derived record (``encoded``: its JSON, if made already) and the sort columns."""
+    credential.record = dict(record_to_json(record) if encoded is None else encoded)
     credential.record_version = importing.RECORD_VERSION
     credential.title = (record.title.get("pl") or record.title.get("en") or "")[:500]
     bodies = record.awarding_bodies
