@@ -264,8 +264,11 @@ def run_job(
             job = session.scalars(
                 select(ImportJob).options(undefer(ImportJob.payload)).where(ImportJob.id == job_id)
             ).one()
-            items = read_payload(job.payload or b"")
-            finished = claimed.run(items, job.user_id, job.processed, context_for)
+            user_id, start, payload = job.user_id, job.processed, job.payload or b""
+            # A read before a write would make SQLite refuse the write if another worker
+            # committed in between: the fence starts a transaction of its own.
+            session.rollback()
+            finished = claimed.run(read_payload(payload), user_id, start, context_for)
         except Exception:  # The job's outermost boundary: record the failure, keep the worker.
             logger.exception("import job %s failed", job_id)
             session.rollback()
