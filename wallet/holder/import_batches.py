@@ -27,6 +27,8 @@ from wallet.holder.credentials import (
     store_item,
 )
 from wallet.models import Credential
+from wallet.search.documents import document_for
+from wallet.search.indexing import prepare_documents
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,15 @@ def store_batch(
     except Exception:  # Rolled back to the savepoint: store one by one, each on its own.
         logger.warning("a batch could not be stored at once; storing it item by item")
         return _store_each(session, user_id, batch, stored_ids)
+    records = {item.digest: item.record for item in batch if isinstance(item, CheckedCredential)}
+    prepare_documents(
+        session,
+        (
+            document_for(item.credential, (), records[item.credential.content_hash])
+            for item in placed
+            if isinstance(item, _Placed) and not item.duplicate
+        ),
+    )
     return [
         item
         if isinstance(item, ImportResult)

@@ -89,6 +89,8 @@ class JobRunner:
             thread.join(timeout)
 
     def _loop(self) -> None:
+        if self._pool is not None:
+            self._pool.start()  # the workers boot while the job's upload is read
         idle_since = time.monotonic()
         while True:
             self._wakeup.clear()

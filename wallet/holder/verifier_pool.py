@@ -98,7 +98,7 @@ class VerifierPool:
 
     def submit(self, tasks: Sequence[CheckTask], ctx: VerificationContext) -> PendingChecks:
         """Check ``tasks`` in chunks spread over the workers; the job's fetcher serves them."""
-        threads = self._start()
+        threads = self.start()
         shipped = replace(ctx, fetcher=OfflineFetcher())  # the worker puts its proxy in
         size = max(1, math.ceil(len(tasks) / (self.processes * CHUNKS_PER_PROCESS)))
         chunks = [list(tasks[start : start + size]) for start in range(0, len(tasks), size)]
@@ -116,7 +116,8 @@ class VerifierPool:
         for worker in workers:
             worker.stop()
 
-    def _start(self) -> ThreadPoolExecutor:
+    def start(self) -> ThreadPoolExecutor:
+        """Start the workers unless they run; they boot while the caller goes on."""
         with self._lock:
             if self._threads is None:
                 self._workers = [_Worker.start(self._spawn) for _ in range(self.processes)]
