@@ -10,7 +10,8 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +31,9 @@ from tests.support.di_issuer import TestIssuer, achievement_credential
 from tests.support.httpserver import LocalServer
 from tests.support.status_lists import bitstring_entry, bitstring_list_credential, encode_list
 from tests.support.web import FormClient
+from wallet import create_app
 from wallet.accounts import register_user
+from wallet.config import Settings
 from wallet.db import Database
 from wallet.fetching import SafeFetcher
 from wallet.holder import import_batches, import_jobs
@@ -52,6 +55,8 @@ from wallet.models import (
     VerificationRun,
 )
 from wallet.models.base import utcnow
+from wallet.search import SearchDocument, SearchQuery
+from wallet.search.documents import load_documents
 from wallet.verification.context import VerificationContext
 from wallet.verification.data_integrity import JCS
 
@@ -394,3 +399,45 @@ def test_run_job_one_process_and_two_store_the_same_results(
     one, two = stored_outcomes(db_session, in_process), stored_outcomes(db_session, pooled)
     assert len(one) == 11 and one == two
     assert [row[2] for row in one] == [ItemOutcome.IMPORTED] * 9 + [ItemOutcome.FAILED] * 2
+
+
+def test_store_batch_prepared_search_documents_equal_the_stored_ones(
+    database: Database, db_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepared: list[SearchDocument] = []
+    real = import_batches.prepare_documents
+
+    def keep(session: Session, documents: Iterable[SearchDocument]) -> None:
+        made = list(documents)
+        prepared.extend(made)
+        real(session, made)
+
+    monkeypatch.setattr(import_batches, "prepare_documents", keep)
+    user_id = add_user(database, "ola@example.org")
+    entries = badges(6)
+    entries["copy.json"] = entries["badge-02.json"]
+    queue_job(database, user_id, zip_archive(entries))
+    import_jobs.run_pending_jobs(database.sessions, context_for, batch_size=4)
+    stored = db_session.scalars(select(Credential.id)).all()
+    assert sorted(doc.credential_id for doc in prepared) == sorted(stored) and len(stored) == 6
+    assert sorted(prepared, key=by_id) == sorted(load_documents(db_session, stored), key=by_id)
+
+
+def by_id(document: SearchDocument) -> int:
+    return document.credential_id
+
+
+@pytest.mark.parametrize("backend", ["whoosh", "postgres"])
+def test_run_job_every_batch_reaches_the_search_index(
+    settings: Settings, database: Database, backend: str
+) -> None:
+    if backend == "postgres" and database.engine.dialect.name != "postgresql":
+        pytest.skip("the PostgreSQL search backend needs PostgreSQL")
+    app = create_app(replace(settings, search_backend=backend), database=database)
+    index = app.extensions["wallet"].search_index
+    user_id = add_user(database, "ola@example.org")
+    queue_job(database, user_id, zip_archive(badges(7)))
+    import_jobs.run_pending_jobs(database.sessions, context_for, batch_size=3)
+    results = index.search(SearchQuery(user_id=user_id, text="badge"))
+    assert results.total == 7
+    assert index.search(SearchQuery(user_id=user_id, text="Badge 6")).hits[0].title == "Badge 6"
