@@ -276,13 +276,14 @@ def measure(label: str, url: str, files: list[Path], args: argparse.Namespace, p
         server.wait(timeout=30)
         shutil.rmtree(data_dir, ignore_errors=True)
     items = answer["items"]
-    assert isinstance(items, list) and len(items) == len(files), "not every item was reported"
+    assert isinstance(items, list) and len(items) == len(files), answer["status"]
     imported = sum(1 for item in items if item["outcome"] == "imported")
     rate = len(files) / elapsed
     print(
         f"{label:10} {len(files):5} credentials: {elapsed:6.2f} s, {rate:5.0f} credentials/s "
         f"({imported} imported, job {stored:.2f} s as stored); pure verification "
-        f"{pure:.0f}/s, import time {pure / rate:.2f}x verification"
+        f"{pure:.0f}/s, import time {pure / rate:.2f}x verification",
+        flush=True,
     )
 
 
@@ -295,7 +296,8 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=None, help="WALLET_IMPORT_PROCESSES")
     args = parser.parse_args()
     originals = corpus_files(args.corpus)
-    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}, {os.cpu_count()} cores")
+    load = os.getloadavg()
+    print(f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {os.cpu_count()} cores", flush=True)
     work = Path(tempfile.mkdtemp(prefix="plecak-sets-"))
     try:
         for size in (int(value) for value in args.sizes.split(",")):

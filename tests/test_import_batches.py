@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -31,12 +32,13 @@ from tests.support.di_issuer import TestIssuer, achievement_credential
 from tests.support.httpserver import LocalServer
 from tests.support.status_lists import bitstring_entry, bitstring_list_credential, encode_list
 from tests.support.web import FormClient
-from wallet import create_app
+from wallet import create_app, importing
 from wallet.accounts import register_user
 from wallet.config import Settings
 from wallet.db import Database
 from wallet.fetching import SafeFetcher
 from wallet.holder import import_batches, import_jobs
+from wallet.holder.credentials import CheckedCredential
 from wallet.holder.import_jobs import UploadPart
 from wallet.holder.verifier_pool import (
     CheckTask,
@@ -441,3 +443,30 @@ def test_run_job_every_batch_reaches_the_search_index(
     results = index.search(SearchQuery(user_id=user_id, text="badge"))
     assert results.total == 7
     assert index.search(SearchQuery(user_id=user_id, text="Badge 6")).hits[0].title == "Badge 6"
+
+
+def summary(checked: Sequence[object]) -> list[tuple[object, ...]]:
+    return [
+        (item.envelope.source, item.report.verdict, item.record)
+        if isinstance(item, CheckedCredential)
+        else (item,)
+        for item in checked
+    ]
+
+
+def test_verifier_pool_process_killed_between_calls_is_replaced_and_checks_all() -> None:
+    entries = badges(5)
+    entries["photo.jpg"] = BAD_ENTRY
+    tasks = [CheckTask(item) for item in importing.read_any(zip_archive(entries), "x.zip")]
+    ctx = context_for(None, 0)  # type: ignore[arg-type]
+    expected = summary(InProcessChecker().submit(tasks, ctx).result())
+    verifiers = VerifierPool(1)
+    try:
+        assert summary(verifiers.submit(tasks[:2], ctx).result()) == expected[:2]
+        for child in multiprocessing.active_children():
+            if child.name == "plecak-verifier":
+                child.kill()
+                child.join()
+        assert summary(verifiers.submit(tasks, ctx).result()) == expected
+    finally:
+        verifiers.close()
