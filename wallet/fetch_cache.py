@@ -86,11 +86,14 @@ class SharedFetcher:
             background.submit(self._prefetch_one, request)
 
     def close(self) -> None:
-        """Stop prefetching: requests not started yet are dropped (an asker fetches them)."""
+        """Stop prefetching: requests not started yet are dropped (an asker fetches them).
+
+        Fetches under way are not waited for: the fetcher's own deadline ends them.
+        """
         with self._lock:
             background, self._background = self._background, None
         if background is not None:
-            background.shutdown(wait=True, cancel_futures=True)
+            background.shutdown(wait=False, cancel_futures=True)
 
     def _prefetch_one(self, request: FetchRequest) -> None:
         # A failure is kept in the answer: the credential's own check reports it.

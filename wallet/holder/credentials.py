@@ -105,6 +105,7 @@ class CheckedCredential:
     linked: dict[str, JsonObject]
     record: CredentialRecord
     record_json: JsonObject
+    report_json: list[dict[str, object]]
 
 
 def findduplicate_result(
@@ -141,9 +142,10 @@ def check_item(
             item.source, ItemOutcome.FAILED, error_code=error.code, message=error.message
         )
     # Encoded here: in a job this runs in a worker process, so storing does no CPU work.
+    report = verification.report
     encoded = dict(record_to_json(record))
     return CheckedCredential(
-        item, content_hash(item.raw), verification.report, linked, record, encoded
+        item, content_hash(item.raw), report, linked, record, encoded, report_to_json(report)
     )
 
 
@@ -185,7 +187,7 @@ def new_credential(user_id: int, checked: CheckedCredential) -> Credential:
         linked=checked.linked,
     )
     apply_record(credential, checked.record, checked.record_json)
-    apply_report(credential, checked.report)
+    apply_report(credential, checked.report, checked.report_json)
     return credential
 
 
@@ -213,11 +215,13 @@ def apply_record(
     credential.issued_on = record.issued_on or record.awarded_on or record.valid_from
 
 
-def apply_report(credential: Credential, report: Report) -> VerificationRun:
-    """Make ``report`` the credential's latest and add it to the history."""
+def apply_report(
+    credential: Credential, report: Report, encoded: list[dict[str, object]] | None = None
+) -> VerificationRun:
+    """Make ``report`` (``encoded``: its JSON, if made already) the latest; add it to history."""
     now = utcnow()
     credential.verdict = report.verdict
-    credential.report = report_to_json(report)
+    credential.report = report_to_json(report) if encoded is None else encoded
     credential.verified_at = now
     run = VerificationRun(
         user_id=credential.user_id, ran_at=now, verdict=report.verdict, report=credential.report
