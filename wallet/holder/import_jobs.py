@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from wallet import importing
@@ -66,7 +66,10 @@ class JobProgress:
     total: int
     error: str | None
     created_at: datetime
+    # The finished items from position ``first`` on; ``counts`` covers every finished item.
     items: tuple[ItemProgress, ...]
+    counts: tuple[tuple[ItemOutcome, int], ...] = ()
+    first: int = 0
 
     @property
     def finished(self) -> bool:
@@ -82,7 +85,7 @@ class JobProgress:
 
     def count(self, outcome: ItemOutcome) -> int:
         """How many items ended with ``outcome``."""
-        return sum(1 for item in self.items if item.outcome is outcome)
+        return dict(self.counts).get(outcome, 0)
 
 
 def encode_parts(parts: Sequence[UploadPart]) -> bytes:
@@ -146,13 +149,16 @@ def get_job(session: Session, user_id: int, job_id: int) -> ImportJob:
     return job
 
 
-def job_progress(session: Session, user_id: int, job_id: int) -> JobProgress:
-    """The job's state and finished items, for its page and its JSON."""
+def job_progress(session: Session, user_id: int, job_id: int, first: int = 0) -> JobProgress:
+    """The job's state and finished items (from position ``first``), for its page and JSON.
+
+    A page polling a large import asks only for the items it has not shown yet.
+    """
     job = get_job(session, user_id, job_id)
     rows = session.execute(
         select(ImportItem, Credential.title, Credential.verdict)
         .outerjoin(Credential, Credential.id == ImportItem.credential_id)
-        .where(ImportItem.job_id == job.id)
+        .where(ImportItem.job_id == job.id, ImportItem.position >= first)
         .order_by(ImportItem.position)
     )
     items = tuple(
@@ -176,7 +182,18 @@ def job_progress(session: Session, user_id: int, job_id: int) -> JobProgress:
         job.error,
         job.created_at,
         items,
+        _outcome_counts(session, job.id),
+        first,
     )
+
+
+def _outcome_counts(session: Session, job_id: int) -> tuple[tuple[ItemOutcome, int], ...]:
+    rows = session.execute(
+        select(ImportItem.outcome, func.count())
+        .where(ImportItem.job_id == job_id)
+        .group_by(ImportItem.outcome)
+    )
+    return tuple((outcome, int(number)) for outcome, number in rows)
 
 
 def recent_jobs(session: Session, user_id: int, limit: int = 10) -> list[ImportJob]:
