@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,9 @@ def test_short_secret_key_stops_start_up(tmp_path: Path) -> None:
         ("WALLET_BASE_URL", "ftp://example.org"),
         ("WALLET_SECURE_COOKIES", "perhaps"),
         ("WALLET_CONFIRM_MAX_AGE", "soon"),
+        ("WALLET_IMPORT_PROCESSES", "many"),
+        ("WALLET_IMPORT_PROCESSES", "0"),
+        ("WALLET_IMPORT_PROCESSES", "65"),
     ],
 )
 def test_bad_value_names_its_variable(tmp_path: Path, variable: str, value: str) -> None:
@@ -47,6 +51,11 @@ def test_defaults_put_the_database_in_the_data_folder(tmp_path: Path) -> None:
     settings = load_settings(env(tmp_path))
     assert settings.database_url == f"sqlite:///{tmp_path / 'wallet.sqlite3'}"
     assert settings.mail_dir == tmp_path / "mail"
+
+
+def test_import_processes_default_to_the_cores_and_read_the_variable(tmp_path: Path) -> None:
+    assert load_settings(env(tmp_path)).import_processes == (os.cpu_count() or 1)
+    assert load_settings(env(tmp_path, WALLET_IMPORT_PROCESSES="1")).import_processes == 1
 
 
 def test_secret_key_file_is_used_when_the_variable_is_absent(tmp_path: Path) -> None:

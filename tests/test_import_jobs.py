@@ -18,7 +18,7 @@ from wallet.config import Settings
 from wallet.db import Database
 from wallet.errors import NotFoundError, ValidationError
 from wallet.fetching import SafeFetcher
-from wallet.holder import credentials, import_jobs
+from wallet.holder import credentials, import_jobs, job_batches, verifier_pool
 from wallet.holder.import_jobs import UploadPart
 from wallet.holder.job_runner import JobRunner
 from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState, User
@@ -171,14 +171,14 @@ def test_run_job_unexpected_error_fails_one_item_only(
     queue: Callable[..., int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = import_jobs.check_item
+    real = verifier_pool.check_item
 
     def breaks_on_second(*args: object, **kwargs: object) -> object:
         if args[0].source.endswith("badge-2.json"):  # type: ignore[attr-defined]
             raise RuntimeError("a bug")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(import_jobs, "check_item", breaks_on_second)
+    monkeypatch.setattr(verifier_pool, "check_item", breaks_on_second)
     job_id = queue(UploadPart("export.zip", backpack_export(3)))
     import_jobs.run_pending_jobs(database.sessions, context_for)
     assert outcomes(db_session, job_id) == [
@@ -191,17 +191,17 @@ def test_run_job_unexpected_error_fails_one_item_only(
 
 
 def die_on_call(monkeypatch: pytest.MonkeyPatch, call: int) -> None:
-    """Make the worker die while storing the ``call``-th item (counting from 1)."""
-    real = import_jobs.store_item
+    """Make the worker die after storing the ``call``-th batch (counting from 1)."""
+    real = job_batches.store_batch
     calls = iter(range(1, 1000))
 
-    def dying(*args: object, **kwargs: object) -> credentials.ImportResult:
+    def dying(*args: object, **kwargs: object) -> list[credentials.ImportResult]:
         result = real(*args, **kwargs)  # type: ignore[arg-type]
         if next(calls) == call:
             raise WorkerDied
         return result
 
-    monkeypatch.setattr(import_jobs, "store_item", dying)
+    monkeypatch.setattr(job_batches, "store_batch", dying)
 
 
 def test_run_pending_jobs_dead_worker_job_is_reclaimed_and_resumed(
@@ -211,13 +211,15 @@ def test_run_pending_jobs_dead_worker_job_is_reclaimed_and_resumed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     job_id = queue(UploadPart("export.zip", backpack_export(3, bad={"photo.jpg": BAD_ENTRY})))
-    die_on_call(monkeypatch, 3)
+    die_on_call(monkeypatch, 2)
     with pytest.raises(WorkerDied):
-        import_jobs.run_pending_jobs(database.sessions, context_for, clock=clock_at(T0))
+        import_jobs.run_pending_jobs(
+            database.sessions, context_for, clock=clock_at(T0), batch_size=2
+        )
     monkeypatch.undo()
     job = job_row(db_session, job_id)
     assert (job.state, job.processed) == (JobState.RUNNING, 2)
-    assert stored_credentials(db_session) == 2  # the third one died with its transaction
+    assert stored_credentials(db_session) == 2  # the second batch died with its transaction
 
     soon = T0 + import_jobs.STALE_AFTER - timedelta(seconds=1)
     assert import_jobs.run_pending_jobs(database.sessions, context_for, clock=clock_at(soon)) == 0

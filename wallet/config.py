@@ -15,6 +15,7 @@ SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 MIN_SECRET_LENGTH = 32
 LANGUAGES = ("pl", "en")
 SEARCH_BACKENDS = ("whoosh", "postgres")
+MAX_IMPORT_PROCESSES = 64
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class Settings:
     search_backend: str = "whoosh"
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed; 0 = none.
     trusted_proxies: int = 0
+    # Processes verifying an import job's items; 1 verifies in the job's own thread. The
+    # environment's default is one per core.
+    import_processes: int = 1
 
     @property
     def mail_dir(self) -> Path:
@@ -86,6 +90,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         confirm_max_age_seconds=_integer(env, "WALLET_CONFIRM_MAX_AGE", 2 * 24 * 3600),
         search_backend=env.get("WALLET_SEARCH_BACKEND") or "whoosh",
         trusted_proxies=_integer(env, "WALLET_TRUSTED_PROXIES", 0, minimum=0),
+        import_processes=_integer(env, "WALLET_IMPORT_PROCESSES", os.cpu_count() or 1),
     )
     settings = replace(settings, **overrides)  # type: ignore[arg-type]
     validate_settings(settings)
@@ -116,6 +121,10 @@ def validate_settings(settings: Settings) -> None:
             raise ConfigurationError("WALLET_SMTP_URL must look like smtp://user:pass@host:587")
     if urlsplit(settings.ratelimit_storage_url).scheme not in ("memory", "redis", "rediss"):
         raise ConfigurationError("WALLET_RATELIMIT_STORAGE_URL must be memory:// or redis://…")
+    if not 1 <= settings.import_processes <= MAX_IMPORT_PROCESSES:
+        raise ConfigurationError(
+            f"WALLET_IMPORT_PROCESSES must be between 1 and {MAX_IMPORT_PROCESSES}"
+        )
     if settings.search_backend not in SEARCH_BACKENDS:
         raise ConfigurationError("WALLET_SEARCH_BACKEND must be whoosh or postgres")
     if settings.search_backend == "postgres" and scheme not in ("postgresql", "postgres"):

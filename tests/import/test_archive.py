@@ -83,7 +83,7 @@ def test_read_archive_absolute_path_entry_is_refused() -> None:
 
 
 def test_read_archive_too_many_entries_is_refused() -> None:
-    archive = _zip({f"{n}.json": b"{}" for n in range(1001)})
+    archive = _zip({f"{n}.json": b"{}" for n in range(10_001)})
     with pytest.raises(CredentialFormatError):
         importing.read_archive(archive, "export.zip")
 

@@ -99,3 +99,25 @@ def postgres_database(url: str) -> Iterator[Database]:
         outer.rollback()
         connection.close()
         engine.dispose()
+
+
+@contextmanager
+def postgres_schema_database(url: str, schema: str) -> Iterator[tuple[Database, str]]:
+    """A migrated schema of its own, committed for real, so other processes see the writes.
+
+    Yields the database and the URL that reaches the same schema (for a subprocess).
+    """
+    admin = create_database_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
+    scoped = f"{url}{separator}options=-csearch_path%3D{schema}"
+    database = Database.from_url(scoped)
+    try:
+        upgrade_schema(database.engine)
+        yield database, scoped
+    finally:
+        database.engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -307,3 +307,16 @@ def test_new_page_anonymous_is_sent_to_log_in(client: FormClient) -> None:
 def _english(client: FormClient) -> None:
     """These tests read the English interface text."""
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
+def test_job_json_from_a_position_sends_only_the_items_after_it(
+    client: FormClient, ola: User, runner: RecordingRunner
+) -> None:
+    location = upload(client, (backpack_export(3, bad={"photo.jpg": BAD_ENTRY}), "export.zip"))
+    runner.run()
+    later = client.get(f"{location}.json?from=2").get_json()
+    assert later["first"] == 2 and [item["position"] for item in later["items"]] == [2, 3]
+    assert later["status"] == client.get(f"{location}.json").get_json()["status"]
+    assert "3 imported" in later["status"] and "1 not imported" in later["status"]
+    assert len(client.get(f"{location}.json?from=-4").get_json()["items"]) == 4
+    assert client.get(f"{location}.json?from=9").get_json()["items"] == []

@@ -24,6 +24,8 @@ from wallet.verification.verifier import verify_envelope
 
 logger = logging.getLogger(__name__)
 
+INTERNAL_FAILURE = N_("This item could not be imported because of an error on our side.")
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -36,6 +38,11 @@ class ImportResult:
     title: str | None = None
     error_code: str | None = None
     message: str | None = None
+
+
+def internal_failure(source: str) -> ImportResult:
+    """The result of an item that failed because of a bug or a crash, not its content."""
+    return ImportResult(source, ItemOutcome.FAILED, error_code="internal", message=INTERNAL_FAILURE)
 
 
 def content_hash(raw: bytes) -> str:
@@ -82,7 +89,7 @@ def import_item(
     stored_ids: Mapping[str, int],
 ) -> ImportResult:
     """One item's result: stored, a duplicate, or failed with the reason (never raised)."""
-    duplicate = find_duplicate(session, user_id, item)
+    duplicate = findduplicate_result(session, user_id, item)
     if duplicate is not None:
         return duplicate
     return store_item(session, user_id, check_item(item, ctx, containers), stored_ids)
@@ -97,16 +104,18 @@ class CheckedCredential:
     report: Report
     linked: dict[str, JsonObject]
     record: CredentialRecord
+    record_json: JsonObject
+    report_json: list[dict[str, object]]
 
 
-def find_duplicate(
+def findduplicate_result(
     session: Session, user_id: int, item: Envelope | EntryFailure
 ) -> ImportResult | None:
     """The duplicate result if the holder already has ``item``'s bytes, else None."""
     if isinstance(item, EntryFailure):
         return None
     existing = _find_by_hash(session, user_id, content_hash(item.raw))
-    return None if existing is None else _duplicate(item.source, existing)
+    return None if existing is None else duplicate_result(item.source, existing)
 
 
 def check_item(
@@ -132,7 +141,12 @@ def check_item(
         return ImportResult(
             item.source, ItemOutcome.FAILED, error_code=error.code, message=error.message
         )
-    return CheckedCredential(item, content_hash(item.raw), verification.report, linked, record)
+    # Encoded here: in a job this runs in a worker process, so storing does no CPU work.
+    report = verification.report
+    encoded = dict(record_to_json(record))
+    return CheckedCredential(
+        item, content_hash(item.raw), report, linked, record, encoded, report_to_json(report)
+    )
 
 
 def store_item(
@@ -147,18 +161,8 @@ def store_item(
     envelope = checked.envelope
     try:
         with session.begin_nested():
-            credential = Credential(
-                user_id=user_id,
-                content_hash=checked.digest,
-                raw=envelope.raw,
-                media_type=envelope.media_type,
-                source=envelope.source[:500],
-                format=envelope.format,
-                container_id=stored_ids.get(envelope.container or ""),
-                linked=checked.linked,
-            )
-            apply_record(credential, checked.record)
-            apply_report(credential, checked.report)
+            credential = new_credential(user_id, checked)
+            credential.container_id = stored_ids.get(envelope.container or "")
             session.add(credential)
             session.flush()
     except IntegrityError:
@@ -166,9 +170,31 @@ def store_item(
         found = _find_by_hash(session, user_id, checked.digest)
         if found is None:
             raise
-        return _duplicate(envelope.source, found)
+        return duplicate_result(envelope.source, found)
+    return imported_result(envelope.source, credential)
+
+
+def new_credential(user_id: int, checked: CheckedCredential) -> Credential:
+    """The rows of a checked credential (its record, report and first run), not yet added."""
+    envelope = checked.envelope
+    credential = Credential(
+        user_id=user_id,
+        content_hash=checked.digest,
+        raw=envelope.raw,
+        media_type=envelope.media_type,
+        source=envelope.source[:500],
+        format=envelope.format,
+        linked=checked.linked,
+    )
+    apply_record(credential, checked.record, checked.record_json)
+    apply_report(credential, checked.report, checked.report_json)
+    return credential
+
+
+def imported_result(source: str, credential: Credential) -> ImportResult:
+    """The result of an item stored as ``credential`` (flushed: it has its id)."""
     return ImportResult(
-        envelope.source,
+        source,
         ItemOutcome.IMPORTED,
         credential_id=credential.id,
         verdict=credential.verdict,
@@ -176,9 +202,11 @@ def store_item(
     )
 
 
-def apply_record(credential: Credential, record: CredentialRecord) -> None:
-    """Store a derived record and the columns pages sort by."""
-    credential.record = dict(record_to_json(record))
+def apply_record(
+    credential: Credential, record: CredentialRecord, encoded: JsonObject | None = None
+) -> None:
+    """Store a derived record (``encoded``: its JSON, if made already) and the sort columns."""
+    credential.record = dict(record_to_json(record) if encoded is None else encoded)
     credential.record_version = importing.RECORD_VERSION
     credential.title = (record.title.get("pl") or record.title.get("en") or "")[:500]
     bodies = record.awarding_bodies
@@ -187,11 +215,13 @@ def apply_record(credential: Credential, record: CredentialRecord) -> None:
     credential.issued_on = record.issued_on or record.awarded_on or record.valid_from
 
 
-def apply_report(credential: Credential, report: Report) -> VerificationRun:
-    """Make ``report`` the credential's latest and add it to the history."""
+def apply_report(
+    credential: Credential, report: Report, encoded: list[dict[str, object]] | None = None
+) -> VerificationRun:
+    """Make ``report`` (``encoded``: its JSON, if made already) the latest; add it to history."""
     now = utcnow()
     credential.verdict = report.verdict
-    credential.report = report_to_json(report)
+    credential.report = report_to_json(report) if encoded is None else encoded
     credential.verified_at = now
     run = VerificationRun(
         user_id=credential.user_id, ran_at=now, verdict=report.verdict, report=credential.report
@@ -251,7 +281,8 @@ def _find_by_hash(session: Session, user_id: int, digest: str) -> Credential | N
     )
 
 
-def _duplicate(source: str, existing: Credential) -> ImportResult:
+def duplicate_result(source: str, existing: Credential) -> ImportResult:
+    """The result of an item whose bytes the holder already has as ``existing``."""
     return ImportResult(
         source,
         ItemOutcome.DUPLICATE,

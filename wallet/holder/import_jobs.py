@@ -1,4 +1,4 @@
-"""Import jobs: uploads stored in the database, claimed atomically and run item by item."""
+"""Import jobs: uploads stored in the database, claimed atomically and run batch by batch."""
 
 from __future__ import annotations
 
@@ -8,29 +8,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from wallet import importing
-from wallet.envelope import EntryFailure, Envelope, clr_payloads
+from wallet.envelope import EntryFailure, Envelope
 from wallet.errors import N_, PLAIN_MESSAGES, NotFoundError, ValidationError, WalletError
-from wallet.holder.credentials import (
-    CheckedCredential,
-    ImportResult,
-    check_item,
-    find_duplicate,
-    store_item,
-)
-from wallet.jsonvalues import JsonObject
+from wallet.holder.credentials import INTERNAL_FAILURE
+from wallet.holder.job_batches import BATCH_SIZE, ClaimedJob, ContextFactory
+from wallet.holder.verifier_pool import InProcessChecker, ItemChecker
 from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState
 from wallet.models.base import utcnow
-from wallet.verification.context import VerificationContext
 from wallet.verification.report import Verdict
 
 logger = logging.getLogger(__name__)
 
 SessionFactory = Callable[[], Session]
-ContextFactory = Callable[[Session, int], VerificationContext]
 Clock = Callable[[], datetime]
 
 # A worker that has held a job this long without finishing is presumed dead.
@@ -39,7 +32,6 @@ MAX_PARTS = 100
 _MAGIC = b"PLECAK-UPLOAD-1\n"
 _HEADER = struct.Struct(">HQ")
 _ZIP_PREFIX = b"PK"
-INTERNAL_FAILURE = N_("This item could not be imported because of an error on our side.")
 
 
 @dataclass(frozen=True)
@@ -74,7 +66,10 @@ class JobProgress:
     total: int
     error: str | None
     created_at: datetime
+    # The finished items from position ``first`` on; ``counts`` covers every finished item.
     items: tuple[ItemProgress, ...]
+    counts: tuple[tuple[ItemOutcome, int], ...] = ()
+    first: int = 0
 
     @property
     def finished(self) -> bool:
@@ -90,7 +85,7 @@ class JobProgress:
 
     def count(self, outcome: ItemOutcome) -> int:
         """How many items ended with ``outcome``."""
-        return sum(1 for item in self.items if item.outcome is outcome)
+        return dict(self.counts).get(outcome, 0)
 
 
 def encode_parts(parts: Sequence[UploadPart]) -> bytes:
@@ -154,13 +149,16 @@ def get_job(session: Session, user_id: int, job_id: int) -> ImportJob:
     return job
 
 
-def job_progress(session: Session, user_id: int, job_id: int) -> JobProgress:
-    """The job's state and finished items, for its page and its JSON."""
+def job_progress(session: Session, user_id: int, job_id: int, first: int = 0) -> JobProgress:
+    """The job's state and finished items (from position ``first``), for its page and JSON.
+
+    A page polling a large import asks only for the items it has not shown yet.
+    """
     job = get_job(session, user_id, job_id)
     rows = session.execute(
         select(ImportItem, Credential.title, Credential.verdict)
         .outerjoin(Credential, Credential.id == ImportItem.credential_id)
-        .where(ImportItem.job_id == job.id)
+        .where(ImportItem.job_id == job.id, ImportItem.position >= first)
         .order_by(ImportItem.position)
     )
     items = tuple(
@@ -184,7 +182,18 @@ def job_progress(session: Session, user_id: int, job_id: int) -> JobProgress:
         job.error,
         job.created_at,
         items,
+        _outcome_counts(session, job.id),
+        first,
     )
+
+
+def _outcome_counts(session: Session, job_id: int) -> tuple[tuple[ItemOutcome, int], ...]:
+    rows = session.execute(
+        select(ImportItem.outcome, func.count())
+        .where(ImportItem.job_id == job_id)
+        .group_by(ImportItem.outcome)
+    )
+    return tuple((outcome, int(number)) for outcome, number in rows)
 
 
 def recent_jobs(session: Session, user_id: int, limit: int = 10) -> list[ImportJob]:
@@ -234,6 +243,8 @@ def run_pending_jobs(
     *,
     clock: Clock = utcnow,
     stale_after: timedelta = STALE_AFTER,
+    checker: ItemChecker | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> int:
     """Run queued jobs (and reclaimed stale ones) until none is left; returns how many ran."""
     with sessions() as session:
@@ -246,53 +257,43 @@ def run_pending_jobs(
             job_id = session.scalar(query.order_by(ImportJob.id).limit(1))
         if job_id is None:
             return ran
-        ran += run_job(sessions, job_id, context_for, clock=clock)
+        ran += run_job(
+            sessions, job_id, context_for, clock=clock, checker=checker, batch_size=batch_size
+        )
 
 
 def run_job(
-    sessions: SessionFactory, job_id: int, context_for: ContextFactory, *, clock: Clock = utcnow
+    sessions: SessionFactory,
+    job_id: int,
+    context_for: ContextFactory,
+    *,
+    clock: Clock = utcnow,
+    checker: ItemChecker | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> bool:
-    """Claim and run one job, committing after each item; False if another worker has it."""
+    """Claim and run one job, committing after each batch; False if another worker has it."""
     with sessions() as session:
         token = claim_job(session, job_id, clock())
         if token is None:
             return False
+        claimed = ClaimedJob(session, job_id, token, checker or InProcessChecker(), batch_size)
         try:
-            _run_claimed(session, job_id, token, context_for, clock)
+            job = session.scalars(
+                select(ImportJob).options(undefer(ImportJob.payload)).where(ImportJob.id == job_id)
+            ).one()
+            user_id, start, payload = job.user_id, job.processed, job.payload or b""
+            # A read before a write would make SQLite refuse the write if another worker
+            # committed in between: the fence starts a transaction of its own.
+            session.rollback()
+            finished = claimed.run(read_payload(payload), user_id, start, context_for)
         except Exception:  # The job's outermost boundary: record the failure, keep the worker.
             logger.exception("import job %s failed", job_id)
             session.rollback()
             _end_job(session, job_id, token, clock(), error=INTERNAL_FAILURE)
+        else:
+            if finished:
+                _end_job(session, job_id, token, clock())
     return True
-
-
-def _run_claimed(
-    session: Session, job_id: int, token: datetime, context_for: ContextFactory, clock: Clock
-) -> None:
-    job = session.scalars(
-        select(ImportJob).options(undefer(ImportJob.payload)).where(ImportJob.id == job_id)
-    ).one()
-    items = read_payload(job.payload or b"")
-    user_id, start = job.user_id, job.processed
-    if not _fenced(session, job_id, token, start, total=len(items)):
-        return
-    session.commit()
-    ctx = context_for(session, user_id)
-    containers = clr_payloads(items)
-    stored_ids = _stored_ids(session, job_id)
-    for position in range(start, len(items)):
-        # Verify with no transaction open (it may wait on issuers' servers), then write the
-        # outcome in one short transaction whose first statement checks the claim still holds.
-        result = _check_item(session, user_id, items[position], ctx, containers)
-        if not _fenced(session, job_id, token, position, processed=position + 1):
-            session.rollback()
-            return
-        stored = _store_item(session, user_id, result, stored_ids)
-        session.add(_item_row(job_id, user_id, position, stored))
-        session.commit()
-        if stored.credential_id is not None:
-            stored_ids[stored.source] = stored.credential_id
-    _end_job(session, job_id, token, clock())
 
 
 def read_payload(payload: bytes) -> list[Envelope | EntryFailure]:
@@ -315,57 +316,6 @@ def read_payload(payload: bytes) -> list[Envelope | EntryFailure]:
     return items
 
 
-def _check_item(
-    session: Session,
-    user_id: int,
-    item: Envelope | EntryFailure,
-    ctx: VerificationContext,
-    containers: dict[str, JsonObject],
-) -> CheckedCredential | ImportResult:
-    """The item checked (or a duplicate, or why it failed), leaving no transaction open."""
-    try:
-        duplicate = find_duplicate(session, user_id, item)
-        session.rollback()  # end the read before the network is reached
-        return duplicate or check_item(item, ctx, containers)
-    except Exception:  # One broken item must never stop the others; it is logged and reported.
-        logger.exception("importing %s failed", item.source)
-        session.rollback()
-        return ImportResult(
-            item.source, ItemOutcome.FAILED, error_code="internal", message=INTERNAL_FAILURE
-        )
-
-
-def _store_item(
-    session: Session,
-    user_id: int,
-    checked: CheckedCredential | ImportResult,
-    stored_ids: dict[str, int],
-) -> ImportResult:
-    try:
-        return store_item(session, user_id, checked, stored_ids)
-    except Exception:  # As above: this item fails, the job goes on.
-        source = checked.envelope.source if isinstance(checked, CheckedCredential) else ""
-        logger.exception("storing %s failed", source)
-        return ImportResult(
-            source, ItemOutcome.FAILED, error_code="internal", message=INTERNAL_FAILURE
-        )
-
-
-def _fenced(session: Session, job_id: int, token: datetime, at: int, **values: int) -> bool:
-    """Write progress only while this worker still holds the job at the expected position."""
-    statement = (
-        update(ImportJob)
-        .where(
-            ImportJob.id == job_id,
-            ImportJob.state == JobState.RUNNING,
-            ImportJob.started_at == token,
-            ImportJob.processed == at,
-        )
-        .values(**values)
-    )
-    return session.connection().execute(statement).rowcount == 1
-
-
 def _end_job(
     session: Session, job_id: int, token: datetime, now: datetime, error: str | None = None
 ) -> None:
@@ -385,26 +335,3 @@ def _end_job(
     )
     session.connection().execute(statement)
     session.commit()
-
-
-def _stored_ids(session: Session, job_id: int) -> dict[str, int]:
-    """What earlier items of a resumed job stored, so nested credentials find their CLR."""
-    rows = session.execute(
-        select(ImportItem.source, ImportItem.credential_id).where(
-            ImportItem.job_id == job_id,
-            ImportItem.credential_id.is_not(None),
-        )
-    )
-    return {source: credential_id for source, credential_id in rows if credential_id is not None}
-
-
-def _item_row(job_id: int, user_id: int, position: int, result: ImportResult) -> ImportItem:
-    return ImportItem(
-        job_id=job_id,
-        user_id=user_id,
-        position=position,
-        source=result.source[:500],
-        outcome=result.outcome,
-        message=result.message,
-        credential_id=result.credential_id,
-    )

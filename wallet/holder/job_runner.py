@@ -11,6 +11,8 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from wallet.holder import import_jobs
+from wallet.holder.job_batches import ContextFactory
+from wallet.holder.verifier_pool import InProcessChecker, VerifierPool
 from wallet.identifiers import recipient_claims
 from wallet.models.base import utcnow
 from wallet.services import Services
@@ -25,9 +27,7 @@ class Runner(Protocol):
     def wake(self) -> None: ...
 
 
-def job_context(
-    services: Services, *, fetch_seconds: float | None = None
-) -> import_jobs.ContextFactory:
+def job_context(services: Services, *, fetch_seconds: float | None = None) -> ContextFactory:
     """A job is verified against its owner's confirmed identifiers, at the time it runs.
 
     With ``fetch_seconds``, every fetch of the job ends that long after it starts, at the latest
@@ -45,8 +45,9 @@ class JobRunner:
     """A daemon thread, started on the first ``wake``, that polls the database for jobs.
 
     Several processes may each run one: the database is the shared job store and claims are
-    atomic. The thread ends after ``idle_exit`` seconds with nothing queued or running anywhere,
-    and the next ``wake`` starts it again.
+    atomic. With ``WALLET_IMPORT_PROCESSES`` above 1, items are verified in that many worker
+    processes, started with the first job. The thread ends (and stops them) after
+    ``idle_exit`` seconds with nothing queued or running anywhere; the next ``wake`` starts it.
     """
 
     def __init__(
@@ -64,6 +65,8 @@ class JobRunner:
         self._lock = threading.Lock()
         self._wakeup = threading.Event()
         self._thread: threading.Thread | None = None
+        processes = services.settings.import_processes
+        self._pool = VerifierPool(processes) if processes > 1 else None
 
     @property
     def running(self) -> bool:
@@ -86,6 +89,8 @@ class JobRunner:
             thread.join(timeout)
 
     def _loop(self) -> None:
+        if self._pool is not None:
+            self._pool.start()  # the workers boot while the job's upload is read
         idle_since = time.monotonic()
         while True:
             self._wakeup.clear()
@@ -93,17 +98,25 @@ class JobRunner:
                 idle_since = time.monotonic()
             elif time.monotonic() - idle_since >= self._idle_exit:
                 with self._lock:
-                    if not self._wakeup.is_set():
+                    idle = not self._wakeup.is_set()
+                    if idle:
                         self._thread = None
-                        return
+                if idle:
+                    if self._pool is not None:
+                        self._pool.close()  # a pool closed is started again on its next use
+                    return
             self._wakeup.wait(self._poll_seconds)
 
     def _poll(self) -> bool:
         """Run what is pending; True while any job is still unfinished (a dead worker's, say)."""
         sessions = self._services.database.sessions
         try:
+            checker = self._pool or InProcessChecker()
             ran = import_jobs.run_pending_jobs(
-                sessions, job_context(self._services), stale_after=self._stale_after
+                sessions,
+                job_context(self._services),
+                stale_after=self._stale_after,
+                checker=checker,
             )
             with sessions() as session:
                 return ran > 0 or import_jobs.has_unfinished_jobs(session)

@@ -13,7 +13,7 @@ from wallet.envelope import EntryFailure
 from wallet.errors import CredentialFormatError
 
 MAX_ARCHIVE_BYTES = 100 * 1024 * 1024
-MAX_ENTRIES = 1000
+MAX_ENTRIES = 10_000  # a bulk export of a whole institution; the byte caps bound the work
 MAX_ENTRY_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 # Credentials and badge images compress modestly; a huge ratio on a large entry is a bomb.

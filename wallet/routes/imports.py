@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from typing import cast
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -144,10 +144,13 @@ def job(job_id: int) -> ResponseReturnValue:
 @bp.get("/<int:job_id>.json")
 @login_required
 def job_json(job_id: int) -> ResponseReturnValue:
-    progress = import_jobs.job_progress(db_session(), user().id, job_id)
+    # ``from``: the items the page shows already are not sent again.
+    first = max(request.args.get("from", default=0, type=int) or 0, 0)
+    progress = import_jobs.job_progress(db_session(), user().id, job_id, first)
     if not progress.finished:
         runner().wake()
     return jsonify(
+        first=progress.first,
         state=progress.state.value,
         processed=progress.processed,
         total=progress.total,

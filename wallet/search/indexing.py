@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -23,7 +24,7 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 
 from wallet.db import Database
 from wallet.models import Credential, CredentialTag, Tag, User
-from wallet.search import IndexChanges, SearchIndex
+from wallet.search import IndexChanges, SearchDocument, SearchIndex
 from wallet.search.documents import all_documents, load_documents, owner_documents
 from wallet.search.postgres_index import PostgresIndex
 from wallet.search.whoosh_index import WhooshIndex
@@ -46,6 +47,8 @@ class _Pending:
     credentials: set[int] = field(default_factory=set)
     owners: set[int] = field(default_factory=set)
     everything: bool = False
+    # Documents the writer built from the objects in hand (``prepare_documents``).
+    prepared: dict[int, SearchDocument] = field(default_factory=dict)
 
 
 def create_search_index(backend: str, folder: Path, sessions: sessionmaker[Session]) -> SearchIndex:
@@ -97,6 +100,15 @@ def reindex_database(database_url: str, backend: str, folder: Path) -> int:
     return count
 
 
+def prepare_documents(session: Session, documents: Iterable[SearchDocument]) -> None:
+    """Documents of credentials this transaction adds, so its commit need not read them back.
+
+    For bulk writers that hold each credential's record already; a later change to one of
+    these credentials in the same transaction drops its document, which is then read anew.
+    """
+    _pending(session).prepared.update((doc.credential_id, doc) for doc in documents)
+
+
 def pending_changes(session: Session) -> IndexChanges | None:
     """The index changes for what ``session`` changed so far (None: rebuild everything)."""
     pending = _pending(session)
@@ -104,7 +116,14 @@ def pending_changes(session: Session) -> IndexChanges | None:
         return None
     documents = [doc for owner in sorted(pending.owners) for doc in owner_documents(session, owner)]
     loose = set(pending.credentials)
-    found = [doc for doc in load_documents(session, loose) if doc.user_id not in pending.owners]
+    prepared = [
+        doc
+        for credential_id, doc in pending.prepared.items()
+        if credential_id in loose and doc.user_id not in pending.owners
+    ]
+    unread = loose - {doc.credential_id for doc in prepared}
+    found = [doc for doc in load_documents(session, unread) if doc.user_id not in pending.owners]
+    found += prepared
     found_ids = {doc.credential_id for doc in found}
     return IndexChanges(
         cleared_owners=frozenset(pending.owners),
@@ -122,6 +141,7 @@ class _Indexer:
 
     def after_flush(self, session: Session, _context: object) -> None:
         pending = _pending(session)
+        self._drop_prepared(session, pending)
         for obj in chain(session.new, session.dirty):
             if isinstance(obj, Credential):
                 pending.credentials.add(obj.id)
@@ -146,6 +166,7 @@ class _Indexer:
         if not mappers & set(_WATCHED):
             return
         pending = _pending(state.session)
+        pending.prepared.clear()  # which rows a statement changes is not worth working out
         owners = _bound_values(state.statement, _OWNER_COLUMNS)
         credentials = _bound_values(state.statement, _CREDENTIAL_COLUMNS)
         if owners:
@@ -155,6 +176,19 @@ class _Indexer:
         else:
             # Which rows a bulk statement touched is unknown: rebuild rather than guess.
             pending.everything = True
+
+    @staticmethod
+    def _drop_prepared(session: Session, pending: _Pending) -> None:
+        """Forget prepared documents of credentials changed again (or tagged) since."""
+        if not pending.prepared:
+            return
+        for obj in chain(session.new, session.dirty, session.deleted):
+            if isinstance(obj, Credential) and obj not in session.new:
+                pending.prepared.pop(obj.id, None)
+            elif isinstance(obj, CredentialTag):
+                pending.prepared.pop(obj.credential_id, None)
+            elif isinstance(obj, Tag | User):
+                pending.prepared.clear()
 
     def before_commit(self, session: Session) -> None:
         if not self.index.transactional:

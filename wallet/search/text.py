@@ -10,6 +10,7 @@ words it leaves long.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -53,6 +54,7 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@functools.lru_cache(maxsize=65536)  # words repeat across credentials: indexing stems each once
 def stem(word: str) -> str:
     """The stem of one folded word: its longest known ending removed, if enough remains."""
     if word.isdigit():

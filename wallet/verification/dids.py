@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 MAX_DID_DOCUMENT_BYTES = 256 * 1024
-_DID_ACCEPT = "application/did+json, application/did+ld+json;q=0.9, application/json;q=0.8"
+DID_ACCEPT = "application/did+json, application/did+ld+json;q=0.9, application/json;q=0.8"
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 _KEY_PURPOSES = (
     "authentication",
@@ -190,7 +190,7 @@ def _is_loopback_host(host: str) -> bool:
 
 def _fetch_did_web(did: str, fetcher: Fetcher, scheme: str) -> JsonObject:
     url = did_web_url(did, scheme=scheme)
-    fetched = fetcher.fetch(url, accept=_DID_ACCEPT, max_bytes=MAX_DID_DOCUMENT_BYTES)
+    fetched = fetcher.fetch(url, accept=DID_ACCEPT, max_bytes=MAX_DID_DOCUMENT_BYTES)
     if fetched.status in (404, 410):
         raise KeyResolutionError(f"no DID document at {url} (HTTP {fetched.status})")
     if fetched.status != 200:

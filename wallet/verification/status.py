@@ -27,7 +27,7 @@ REVOCATION_LIST_1EDTECH = "1EdTechRevocationList"
 MIN_LIST_BITS = 16 * 1024 * 8
 MAX_LIST_BYTES = 16 * 1024 * 1024
 MAX_LIST_DOCUMENT_BYTES = 2 * 1024 * 1024
-_LIST_ACCEPT = (
+LIST_ACCEPT = (
     "application/vc+ld+json, application/vc+jwt, application/vc+ld+json+jwt;q=0.9, "
     "application/json;q=0.8, application/jwt;q=0.7"
 )
@@ -157,7 +157,7 @@ def _bitstring_status(
 
 def fetch_list_credential(url: str, ctx: VerificationContext) -> ListCredential:
     """Fetch a status list credential given as JSON or as a (VC-)JWT."""
-    fetched = ctx.fetcher.fetch(url, accept=_LIST_ACCEPT, max_bytes=MAX_LIST_DOCUMENT_BYTES)
+    fetched = ctx.fetcher.fetch(url, accept=LIST_ACCEPT, max_bytes=MAX_LIST_DOCUMENT_BYTES)
     if fetched.status != 200:
         raise FetchError(f"the status list answered HTTP {fetched.status}")
     body = fetched.body.strip()

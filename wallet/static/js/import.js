@@ -62,11 +62,12 @@
     var status = job.querySelector(".job-status");
     if (status.textContent !== data.status) { status.textContent = data.status; }
     var list = document.getElementById("job-items");
-    for (var i = list.children.length; i < data.items.length; i += 1) {
-      list.appendChild(itemElement(data.items[i]));
+    // The answer holds the items from position data.first on; add those not shown yet.
+    for (var i = list.children.length - data.first; i < data.items.length; i += 1) {
+      if (i >= 0) { list.appendChild(itemElement(data.items[i])); }
     }
     var empty = document.querySelector(".import-empty");
-    if (empty) { empty.hidden = data.items.length > 0; }
+    if (empty) { empty.hidden = list.children.length > 0; }
     if (data.finished) {
       job.setAttribute("data-finished", "true");
       var refresh = job.querySelector("[data-refresh]");
@@ -75,7 +76,8 @@
   }
 
   function poll(job) {
-    fetch(job.getAttribute("data-job-url"), {
+    var shown = document.getElementById("job-items").children.length;
+    fetch(job.getAttribute("data-job-url") + "?from=" + shown, {
       headers: { Accept: "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
