@@ -17,6 +17,13 @@ NOT_PORTABLE = {
     "verification_runs",  # the restore verifies again and starts a new history
     "notices",
     "did_challenges",
+    # Apps' access is granted to this instance's address; the holder grants it again after moving.
+    "app_clients",
+    "app_grants",
+    "app_grant_credentials",
+    "app_authorization_codes",
+    "app_tokens",
+    "app_access_log",
     "search_documents",  # the PostgreSQL search index, rebuilt from the credentials
     "search_owners",
 }
