@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet.connect.oid4vci_credentials import CredentialRequest, fresh_nonce, request_credential
@@ -38,10 +37,9 @@ from wallet.connect.oid4vci_tokens import (
 from wallet.errors import ConnectError, CredentialFormatError
 from wallet.fetching import HttpClient
 from wallet.holder import import_jobs
-from wallet.holder.credentials import content_hash
 from wallet.holder.import_jobs import UploadPart
 from wallet.jsonvalues import JsonObject, parse_json_object
-from wallet.models import Credential, ImportJob
+from wallet.models import ImportJob
 from wallet.sealing import SealBroken, seal, unseal
 from wallet.share.keys import holder_key
 
@@ -290,7 +288,7 @@ def _receive(
     did, key = holder_key(session, user_id, config.secret)
     client_id = config.client_id if client else None
     parts = _collect(http, offer, metadata, token, did, key, client_id=client_id, now=now)
-    new = _not_held(session, user_id, parts)
+    new = import_jobs.not_held(session, user_id, parts)
     job = import_jobs.create_job(session, user_id, new) if new else None
     session.flush()
     return Received(metadata.name, job, import_jobs.runs_in_background(new))
@@ -345,19 +343,6 @@ def _collect(
                     reason="oid4vci_credential",
                 )
     return parts
-
-
-def _not_held(session: Session, user_id: int, parts: list[UploadPart]) -> list[UploadPart]:
-    """The credentials whose bytes the holder does not have yet (each one once)."""
-    digests = {content_hash(part.data): part for part in parts}
-    held = set(
-        session.scalars(
-            select(Credential.content_hash).where(
-                Credential.user_id == user_id, Credential.content_hash.in_(digests)
-            )
-        )
-    )
-    return [part for digest, part in digests.items() if digest not in held]
 
 
 def _seal(config: ReceiveConfig, user_id: int, kept: JsonObject, now: datetime) -> str:
