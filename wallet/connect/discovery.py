@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from urllib.parse import urljoin, urlsplit
 
-from wallet.errors import ConnectError, CredentialFormatError, FetchError
+from wallet.connect.endpoints import absolute_url, check_endpoints
+from wallet.errors import ConnectError, CredentialFormatError
 from wallet.fetching import HttpClient
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 
@@ -87,13 +88,7 @@ def read_service_description(
         ) from None
     fields = _fields(document, fetched.url)
     description = _described(fields, fetched.url, allow_http=allow_http)
-    for endpoint in _endpoints(description):
-        try:
-            http.check(endpoint)
-        except FetchError as error:
-            raise FetchError(
-                f"the discovery document names {endpoint}: {error.detail}", reason=error.reason
-            ) from None
+    check_endpoints(http, "the discovery document", _endpoints(description))
     return description
 
 
@@ -205,13 +200,6 @@ def _text(parent: JsonObject, key: str, base: str = "", *, required: bool = True
 
 
 def _absolute(value: JsonValue, key: str, *, allow_http: bool) -> str:
-    if not isinstance(value, str) or len(value) > MAX_ADDRESS_LENGTH:
-        raise ConnectError(f"{key} is missing or too long", reason="connect_discovery")
-    parts = urlsplit(value)
-    schemes = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in schemes or not parts.hostname or parts.fragment:
-        raise ConnectError(
-            f"{key} {value!r} is not an absolute {' or '.join(schemes)} URL",
-            reason="connect_discovery",
-        )
-    return value
+    return absolute_url(
+        value, key, allow_http=allow_http, max_length=MAX_ADDRESS_LENGTH, reason="connect_discovery"
+    )
