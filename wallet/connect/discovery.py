@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from urllib.parse import urljoin, urlsplit
 
-from wallet.connect.endpoints import absolute_url, check_endpoints
-from wallet.errors import ConnectError, CredentialFormatError
+from wallet.connect.endpoints import absolute_url, check_endpoints, fetch_document
+from wallet.errors import ConnectError
 from wallet.fetching import HttpClient
-from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
+from wallet.jsonvalues import JsonObject, JsonValue
 
 DISCOVERY_PATH = "/ims/ob/v3p0/discovery"
 CREDENTIALS_PATH = "/credentials"
@@ -73,21 +73,14 @@ def read_service_description(
     Every endpoint it names is checked against the fetch guard at once, so a platform pointing
     anywhere Plecak may not go is refused before anything is registered or stored.
     """
-    url = discovery_url(address)
-    fetched = http.fetch(url, accept="application/json", max_bytes=MAX_DISCOVERY_BYTES)
-    if fetched.status != 200:
-        raise ConnectError(
-            f"{url} answered {fetched.status} instead of a discovery document",
-            reason="connect_discovery",
-        )
-    try:
-        document = parse_json_object(fetched.body)
-    except CredentialFormatError as error:
-        raise ConnectError(
-            f"{url} is not a JSON discovery document: {error.detail}", reason="connect_discovery"
-        ) from None
-    fields = _fields(document, fetched.url)
-    description = _described(fields, fetched.url, allow_http=allow_http)
+    found, document = fetch_document(
+        http,
+        discovery_url(address),
+        max_bytes=MAX_DISCOVERY_BYTES,
+        what="a discovery document",
+        reason="connect_discovery",
+    )
+    description = _described(_fields(document, found), found, allow_http=allow_http)
     check_endpoints(http, "the discovery document", _endpoints(description))
     return description
 

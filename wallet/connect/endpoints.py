@@ -1,13 +1,31 @@
-"""Addresses an issuer's documents name: read strictly, then checked against the fetch guard."""
+"""An issuer's JSON documents and the addresses they name, read strictly and guarded."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from wallet.errors import ConnectError, FetchError
+from wallet.errors import ConnectError, CredentialFormatError, FetchError
 from wallet.fetching import HttpClient
-from wallet.jsonvalues import JsonValue
+from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
+
+
+def fetch_document(
+    http: HttpClient, url: str, *, max_bytes: int, what: str, reason: str
+) -> tuple[str, JsonObject]:
+    """The JSON object at ``url`` and the address it came from (after redirects).
+
+    ``ConnectError`` with ``reason`` unless the answer is a 200 holding one JSON object.
+    """
+    fetched = http.fetch(url, accept="application/json", max_bytes=max_bytes)
+    if fetched.status != 200:
+        raise ConnectError(f"{url} answered {fetched.status} instead of {what}", reason=reason)
+    try:
+        return fetched.url, parse_json_object(fetched.body)
+    except CredentialFormatError as error:
+        raise ConnectError(
+            f"{fetched.url} is not {what} in JSON: {error.detail}", reason=reason
+        ) from None
 
 
 def absolute_url(

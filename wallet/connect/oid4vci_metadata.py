@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from wallet.connect.endpoints import absolute_url, check_endpoints
+from wallet.connect.endpoints import absolute_url, check_endpoints, fetch_document
 from wallet.connect.oid4vci_offer import MAX_URL_LENGTH, PRE_AUTHORIZED_GRANT
-from wallet.errors import ConnectError, CredentialFormatError
+from wallet.errors import ConnectError
 from wallet.fetching import HttpClient
-from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
+from wallet.jsonvalues import JsonObject, JsonValue
 
 ISSUER_WELL_KNOWN = "/.well-known/openid-credential-issuer"
 OAUTH_WELL_KNOWN = "/.well-known/oauth-authorization-server"
@@ -185,17 +185,9 @@ def _chosen_server(metadata: IssuerMetadata, hint: str | None) -> str:
 
 
 def _fetch(http: HttpClient, url: str) -> JsonObject:
-    fetched = http.fetch(url, accept="application/json", max_bytes=MAX_METADATA_BYTES)
-    if fetched.status != 200:
-        raise ConnectError(
-            f"{url} answered {fetched.status} instead of metadata", reason="oid4vci_metadata"
-        )
-    try:
-        return parse_json_object(fetched.body)
-    except CredentialFormatError as error:
-        raise ConnectError(
-            f"{fetched.url} is not JSON metadata: {error.detail}", reason="oid4vci_metadata"
-        ) from None
+    return fetch_document(
+        http, url, max_bytes=MAX_METADATA_BYTES, what="metadata", reason="oid4vci_metadata"
+    )[1]
 
 
 def _configurations(value: JsonValue) -> dict[str, CredentialConfiguration]:
