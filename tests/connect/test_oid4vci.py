@@ -31,11 +31,10 @@ from tests.support.oid4vci_issuer import (
 )
 from tests.support.oid4vci_proofs import base58_decode
 from tests.support.web import FormClient
-from wallet.connect.oid4vci_proof import verification_method
 from wallet.envelope import CredentialFormat
 from wallet.identifiers import recipient_claims
 from wallet.models import ImportJob, User, VerificationRun
-from wallet.share.keys import holder_key
+from wallet.share.keys import holder_key, verification_method
 from wallet.verification.recipient import RecipientIdentity, match_recipient
 from wallet.verification.report import CheckStatus, Verdict
 

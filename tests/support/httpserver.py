@@ -7,6 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
+
+from werkzeug.serving import make_server
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 
 @dataclass
@@ -96,3 +102,17 @@ def running_server() -> Iterator[LocalServer]:
         httpd.shutdown()
         httpd.server_close()
         thread.join()
+
+
+@contextmanager
+def serving_app(app: WSGIApplication, name: str) -> Iterator[str]:
+    """Serve a WSGI ``app`` from a thread on an ephemeral loopback port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

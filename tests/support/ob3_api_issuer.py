@@ -24,7 +24,9 @@ from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
 from authlib.oauth2.rfc7591 import ClientRegistrationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import Flask, Response, jsonify, request
-from werkzeug.serving import make_server
+
+from tests.support.httpserver import serving_app
+from tests.support.oauth_codes import AuthorizationCode, code_grant
 
 READ_SCOPE = "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly"
 API = "/ims/ob/v3p0"
@@ -62,22 +64,6 @@ class Client:
 
     def check_grant_type(self, grant_type: str) -> bool:
         return grant_type in self.metadata.get("grant_types", ["authorization_code"])
-
-
-@dataclass
-class AuthorizationCode:
-    code: str
-    client_id: str
-    redirect_uri: str
-    scope: str
-    code_challenge: str | None
-    code_challenge_method: str | None
-
-    def get_redirect_uri(self) -> str:
-        return self.redirect_uri
-
-    def get_scope(self) -> str:
-        return self.scope
 
 
 @dataclass
@@ -205,30 +191,6 @@ def build_app(issuer: OB3Issuer) -> Flask:
         ),
     )
 
-    class CodeGrant(grants.AuthorizationCodeGrant):
-        TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic"]
-
-        def save_authorization_code(self, code: str, oauth_request: Any) -> None:
-            data = oauth_request.payload.data
-            issuer.codes[code] = AuthorizationCode(
-                code,
-                oauth_request.client.client_id,
-                oauth_request.payload.redirect_uri,
-                oauth_request.payload.scope,
-                data.get("code_challenge"),
-                data.get("code_challenge_method"),
-            )
-
-        def query_authorization_code(self, code: str, client: Client) -> Any:
-            found = issuer.codes.get(code)
-            return found if found and found.client_id == client.client_id else None
-
-        def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
-            issuer.codes.pop(authorization_code.code, None)
-
-        def authenticate_user(self, authorization_code: AuthorizationCode) -> str:
-            return "learner"
-
     class RefreshGrant(grants.RefreshTokenGrant):
         TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["client_secret_basic"]
         INCLUDE_NEW_REFRESH_TOKEN = True
@@ -264,7 +226,9 @@ def build_app(issuer: OB3Issuer) -> Flask:
             issuer.clients[client.client_id] = client
             return client
 
-    server.register_grant(CodeGrant, [CodeChallenge(required=True)])
+    server.register_grant(
+        code_grant(issuer.codes, "client_secret_basic"), [CodeChallenge(required=True)]
+    )
     server.register_grant(RefreshGrant)
     server.register_endpoint(Registration)
 
@@ -342,16 +306,9 @@ def _links(url: str, limit: int, offset: int, total: int) -> str:
 def running_issuer() -> Iterator[OB3Issuer]:
     """Serve a fresh issuer on an ephemeral loopback port until the block ends."""
     issuer = OB3Issuer()
-    server = make_server("127.0.0.1", 0, build_app(issuer), threaded=True)
-    issuer.base_url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, name="ob3-issuer", daemon=True)
-    thread.start()
-    try:
+    with serving_app(build_app(issuer), "ob3-issuer") as base_url:
+        issuer.base_url = base_url
         yield issuer
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def credential_json(credential: dict[str, Any]) -> bytes:

@@ -17,18 +17,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from authlib.common.security import generate_token
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import Flask, Response, jsonify, request
-from werkzeug.serving import make_server
 
 from tests.support.di_issuer import TestIssuer, achievement_credential
+from tests.support.httpserver import serving_app
 from tests.support.jose_issuer import (
     IssuerKey,
     SdJwtBuilder,
@@ -38,6 +37,7 @@ from tests.support.jose_issuer import (
     new_key,
     sign_compact,
 )
+from tests.support.oauth_codes import AuthorizationCode, code_grant
 from tests.support.oid4vci_proofs import verify_proof
 
 PRE_AUTHORIZED = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
@@ -84,22 +84,6 @@ class Client:
 
     def check_grant_type(self, grant_type: str) -> bool:
         return grant_type == "authorization_code"
-
-
-@dataclass
-class AuthorizationCode:
-    code: str
-    client_id: str
-    redirect_uri: str
-    scope: str
-    code_challenge: str | None
-    code_challenge_method: str | None
-
-    def get_redirect_uri(self) -> str:
-        return self.redirect_uri
-
-    def get_scope(self) -> str:
-        return self.scope
 
 
 @dataclass
@@ -347,31 +331,7 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
         "default", BearerTokenGenerator(lambda **_: generate_token(42), None, lambda c, g: 600)
     )
 
-    class CodeGrant(grants.AuthorizationCodeGrant):
-        TOKEN_ENDPOINT_AUTH_METHODS: ClassVar[list[str]] = ["none"]
-
-        def save_authorization_code(self, code: str, oauth_request: Any) -> None:
-            data = oauth_request.payload.data
-            issuer.codes[code] = AuthorizationCode(
-                code,
-                oauth_request.client.client_id,
-                oauth_request.payload.redirect_uri,
-                oauth_request.payload.scope,
-                data.get("code_challenge"),
-                data.get("code_challenge_method"),
-            )
-
-        def query_authorization_code(self, code: str, client: Client) -> Any:
-            found = issuer.codes.get(code)
-            return found if found and found.client_id == client.client_id else None
-
-        def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
-            issuer.codes.pop(authorization_code.code, None)
-
-        def authenticate_user(self, authorization_code: AuthorizationCode) -> str:
-            return "learner"
-
-    server.register_grant(CodeGrant, [CodeChallenge(required=True)])
+    server.register_grant(code_grant(issuer.codes, "none"), [CodeChallenge(required=True)])
 
     @app.before_request
     def record() -> Any:
@@ -526,13 +486,6 @@ def build_app(issuer: OID4VCIIssuer) -> Flask:
 def running_oid4vci_issuer() -> Iterator[OID4VCIIssuer]:
     """Serve a fresh issuer on an ephemeral loopback port until the block ends."""
     issuer = OID4VCIIssuer()
-    server = make_server("127.0.0.1", 0, build_app(issuer), threaded=True)
-    issuer.base_url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, name="oid4vci-issuer", daemon=True)
-    thread.start()
-    try:
+    with serving_app(build_app(issuer), "oid4vci-issuer") as base_url:
+        issuer.base_url = base_url
         yield issuer
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

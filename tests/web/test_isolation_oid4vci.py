@@ -7,14 +7,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import TEST_PASSWORD
 from tests.connect.conftest import follow_consent
+from tests.connect.offers import stored
 from tests.support.oid4vci_issuer import JWT_VC, OID4VCIIssuer, running_oid4vci_issuer
 from tests.support.web import FormClient
-from wallet.models import Credential, User
+from wallet.models import User
 
 
 @pytest.fixture
@@ -36,12 +36,6 @@ def browsers(
         browser.submit("/login", {"email": user.email, "password": TEST_PASSWORD})
         pairs.append((browser, user))
     return pairs[0], pairs[1]
-
-
-def stored(session: Session) -> list[Credential]:
-    session.commit()
-    session.expire_all()
-    return list(session.scalars(select(Credential).order_by(Credential.id)))
 
 
 def test_offer_callback_in_another_holders_browser_is_refused(

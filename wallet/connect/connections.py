@@ -17,9 +17,8 @@ from wallet.connect.tokens import TokenSet, authorization_request, exchange_code
 from wallet.errors import N_, ConnectError, NotFoundError, WalletError
 from wallet.fetching import HttpClient
 from wallet.holder import import_jobs
-from wallet.holder.credentials import content_hash
 from wallet.holder.import_jobs import UploadPart
-from wallet.models import Connection, ConnectionState, Credential, ImportJob
+from wallet.models import Connection, ConnectionState, ImportJob
 from wallet.sealing import SealBroken, seal, unseal
 
 logger = logging.getLogger(__name__)
@@ -169,10 +168,10 @@ def sync_connection(
         remote = _fetch(http, description, tokens, connection.name)
     connection.last_synced_at = now
     connection.credential_count = len(remote)
-    new = _not_held(session, user_id, remote)
+    new = import_jobs.not_held(session, user_id, [UploadPart(r.name, r.data) for r in remote])
     job = None
     if new:
-        job = import_jobs.create_job(session, user_id, [UploadPart(r.name, r.data) for r in new])
+        job = import_jobs.create_job(session, user_id, new)
         connection.last_job_id = job.id
     session.flush()
     return job
@@ -256,21 +255,6 @@ def _fetch(
     http: HttpClient, description: ServiceDescription, tokens: TokenSet, label: str
 ) -> list[RemoteCredential]:
     return fetch_credentials(http, description.credentials_url, tokens.access_token, label=label)
-
-
-def _not_held(
-    session: Session, user_id: int, remote: list[RemoteCredential]
-) -> list[RemoteCredential]:
-    """The credentials whose bytes the holder does not have yet (each one once)."""
-    digests = {content_hash(item.data): item for item in remote}
-    held = set(
-        session.scalars(
-            select(Credential.content_hash).where(
-                Credential.user_id == user_id, Credential.content_hash.in_(digests)
-            )
-        )
-    )
-    return [item for digest, item in digests.items() if digest not in held]
 
 
 def _registered_elsewhere(connection: Connection, description: ServiceDescription) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from urllib.parse import urljoin, urlsplit
 
-from wallet.errors import ConnectError, CredentialFormatError, FetchError
+from wallet.connect.endpoints import absolute_url, check_endpoints, fetch_document
+from wallet.errors import ConnectError
 from wallet.fetching import HttpClient
-from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
+from wallet.jsonvalues import JsonObject, JsonValue
 
 DISCOVERY_PATH = "/ims/ob/v3p0/discovery"
 CREDENTIALS_PATH = "/credentials"
@@ -72,28 +73,15 @@ def read_service_description(
     Every endpoint it names is checked against the fetch guard at once, so a platform pointing
     anywhere Plecak may not go is refused before anything is registered or stored.
     """
-    url = discovery_url(address)
-    fetched = http.fetch(url, accept="application/json", max_bytes=MAX_DISCOVERY_BYTES)
-    if fetched.status != 200:
-        raise ConnectError(
-            f"{url} answered {fetched.status} instead of a discovery document",
-            reason="connect_discovery",
-        )
-    try:
-        document = parse_json_object(fetched.body)
-    except CredentialFormatError as error:
-        raise ConnectError(
-            f"{url} is not a JSON discovery document: {error.detail}", reason="connect_discovery"
-        ) from None
-    fields = _fields(document, fetched.url)
-    description = _described(fields, fetched.url, allow_http=allow_http)
-    for endpoint in _endpoints(description):
-        try:
-            http.check(endpoint)
-        except FetchError as error:
-            raise FetchError(
-                f"the discovery document names {endpoint}: {error.detail}", reason=error.reason
-            ) from None
+    found, document = fetch_document(
+        http,
+        discovery_url(address),
+        max_bytes=MAX_DISCOVERY_BYTES,
+        what="a discovery document",
+        reason="connect_discovery",
+    )
+    description = _described(_fields(document, found), found, allow_http=allow_http)
+    check_endpoints(http, "the discovery document", _endpoints(description))
     return description
 
 
@@ -205,13 +193,6 @@ def _text(parent: JsonObject, key: str, base: str = "", *, required: bool = True
 
 
 def _absolute(value: JsonValue, key: str, *, allow_http: bool) -> str:
-    if not isinstance(value, str) or len(value) > MAX_ADDRESS_LENGTH:
-        raise ConnectError(f"{key} is missing or too long", reason="connect_discovery")
-    parts = urlsplit(value)
-    schemes = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in schemes or not parts.hostname or parts.fragment:
-        raise ConnectError(
-            f"{key} {value!r} is not an absolute {' or '.join(schemes)} URL",
-            reason="connect_discovery",
-        )
-    return value
+    return absolute_url(
+        value, key, allow_http=allow_http, max_length=MAX_ADDRESS_LENGTH, reason="connect_discovery"
+    )

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from wallet.connect.endpoints import absolute_url, check_endpoints, fetch_document
 from wallet.connect.oid4vci_offer import MAX_URL_LENGTH, PRE_AUTHORIZED_GRANT
-from wallet.errors import ConnectError, CredentialFormatError, FetchError
+from wallet.errors import ConnectError
 from wallet.fetching import HttpClient
-from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
+from wallet.jsonvalues import JsonObject, JsonValue
 
 ISSUER_WELL_KNOWN = "/.well-known/openid-credential-issuer"
 OAUTH_WELL_KNOWN = "/.well-known/oauth-authorization-server"
@@ -98,8 +99,10 @@ def read_issuer_metadata(
         name=_display_name(document.get("display")) or urlsplit(credential_issuer).netloc,
         configurations=_configurations(document.get("credential_configurations_supported")),
     )
-    _check_endpoints(
-        http, url, (metadata.credential_endpoint, metadata.nonce_endpoint, metadata.token_endpoint)
+    check_endpoints(
+        http,
+        f"the metadata of {url}",
+        (metadata.credential_endpoint, metadata.nonce_endpoint, metadata.token_endpoint),
     )
     return metadata
 
@@ -155,9 +158,9 @@ def read_authorization_server(
             f"{identifier} requires pushed authorization requests but names no endpoint",
             reason="oid4vci_metadata",
         )
-    _check_endpoints(
+    check_endpoints(
         http,
-        identifier,
+        f"the metadata of {identifier}",
         (server.token_endpoint, server.authorization_endpoint, server.par_endpoint),
     )
     return server
@@ -182,17 +185,9 @@ def _chosen_server(metadata: IssuerMetadata, hint: str | None) -> str:
 
 
 def _fetch(http: HttpClient, url: str) -> JsonObject:
-    fetched = http.fetch(url, accept="application/json", max_bytes=MAX_METADATA_BYTES)
-    if fetched.status != 200:
-        raise ConnectError(
-            f"{url} answered {fetched.status} instead of metadata", reason="oid4vci_metadata"
-        )
-    try:
-        return parse_json_object(fetched.body)
-    except CredentialFormatError as error:
-        raise ConnectError(
-            f"{fetched.url} is not JSON metadata: {error.detail}", reason="oid4vci_metadata"
-        ) from None
+    return fetch_document(
+        http, url, max_bytes=MAX_METADATA_BYTES, what="metadata", reason="oid4vci_metadata"
+    )[1]
 
 
 def _configurations(value: JsonValue) -> dict[str, CredentialConfiguration]:
@@ -260,25 +255,6 @@ def _url(document: JsonObject, key: str, *, allow_http: bool, required: bool = T
 
 
 def _absolute(value: JsonValue, key: str, *, allow_http: bool) -> str:
-    if not isinstance(value, str) or len(value) > MAX_URL_LENGTH:
-        raise ConnectError(f"{key} is missing or too long", reason="oid4vci_metadata")
-    parts = urlsplit(value)
-    schemes = ("https", "http") if allow_http else ("https",)
-    if parts.scheme not in schemes or not parts.hostname or parts.fragment:
-        raise ConnectError(
-            f"{key} {value[:200]!r} is not an absolute {' or '.join(schemes)} URL",
-            reason="oid4vci_metadata",
-        )
-    return value
-
-
-def _check_endpoints(http: HttpClient, source: str, endpoints: tuple[str | None, ...]) -> None:
-    for endpoint in endpoints:
-        if endpoint is None:
-            continue
-        try:
-            http.check(endpoint)
-        except FetchError as error:
-            raise FetchError(
-                f"the metadata of {source} names {endpoint}: {error.detail}", reason=error.reason
-            ) from None
+    return absolute_url(
+        value, key, allow_http=allow_http, max_length=MAX_URL_LENGTH, reason="oid4vci_metadata"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from wallet.connect.endpoints import fetch_document
 from wallet.errors import ConnectError, CredentialFormatError
 from wallet.fetching import HttpClient
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
@@ -218,12 +219,9 @@ def _fetch_offer(http: HttpClient, url: str, *, allow_http: bool) -> JsonObject:
         raise ConnectError(
             f"credential_offer_uri {url[:200]!r} is not an https URL", reason="oid4vci_offer"
         )
-    fetched = http.fetch(url, accept="application/json", max_bytes=MAX_OFFER_BYTES)
-    if fetched.status != 200:
-        raise ConnectError(
-            f"{fetched.url} answered {fetched.status} instead of an offer", reason="oid4vci_offer"
-        )
-    return _json(fetched.body, fetched.url)
+    return fetch_document(
+        http, url, max_bytes=MAX_OFFER_BYTES, what="an offer", reason="oid4vci_offer"
+    )[1]
 
 
 def _json(data: bytes, where: str) -> JsonObject:

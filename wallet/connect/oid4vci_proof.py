@@ -14,6 +14,7 @@ from joserfc.jws import JWSRegistry
 from wallet.connect.oid4vci_metadata import CredentialConfiguration
 from wallet.errors import ConnectError
 from wallet.jsonvalues import JsonObject
+from wallet.share.keys import verification_method
 from wallet.verification.multibase import encode_base64url
 
 PROOF_TYPE = "openid4vci-proof+jwt"
@@ -29,11 +30,6 @@ class HolderBinding:
     key: Ed25519PrivateKey
     by_did: bool
     algorithm: str
-
-
-def verification_method(did: str) -> str:
-    """The did:key DID URL of the key itself: the DID with the key as its fragment."""
-    return f"{did}#{did.removeprefix('did:key:')}"
 
 
 def binding_for(configuration: CredentialConfiguration) -> tuple[bool, str] | None:

@@ -11,9 +11,9 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wallet.connect.oid4vci_credentials import CredentialRequest, fresh_nonce, request_credential
@@ -25,7 +25,13 @@ from wallet.connect.oid4vci_metadata import (
     read_issuer_metadata,
     supports_pre_authorized,
 )
-from wallet.connect.oid4vci_offer import CredentialOffer, TxCode, offer_from_document, read_offer
+from wallet.connect.oid4vci_offer import (
+    CredentialOffer,
+    PreAuthorizedGrant,
+    TxCode,
+    offer_from_document,
+    read_offer,
+)
 from wallet.connect.oid4vci_proof import binding_for, holder_binding, proof_signer
 from wallet.connect.oid4vci_tokens import (
     MAX_TX_CODE_LENGTH,
@@ -38,10 +44,9 @@ from wallet.connect.oid4vci_tokens import (
 from wallet.errors import ConnectError, CredentialFormatError
 from wallet.fetching import HttpClient
 from wallet.holder import import_jobs
-from wallet.holder.credentials import content_hash
 from wallet.holder.import_jobs import UploadPart
 from wallet.jsonvalues import JsonObject, parse_json_object
-from wallet.models import Credential, ImportJob
+from wallet.models import ImportJob
 from wallet.sealing import SealBroken, seal, unseal
 from wallet.share.keys import holder_key
 
@@ -127,16 +132,13 @@ def waiting_for_tx_code(
     user_id: int, pending: str, config: ReceiveConfig, now: datetime
 ) -> AwaitingTxCode:
     """The offer in progress that waits for a transaction code (to ask for it again)."""
-    kept = _open(config, user_id, pending, now)
-    offer = offer_from_document(_object(kept, "offer"), allow_http=config.allow_http)
-    if offer.pre_authorized is None or offer.pre_authorized.tx_code is None:
-        raise ConnectError("the pending offer asks for no transaction code", reason="oid4vci_offer")
+    kept, offer, tx_code = _waiting_offer(config, user_id, pending, now)
     name = kept.get("name")
     return AwaitingTxCode(
         pending,
         name if isinstance(name, str) else offer.credential_issuer,
         offer.credential_issuer,
-        offer.pre_authorized.tx_code,
+        tx_code,
     )
 
 
@@ -150,13 +152,10 @@ def receive_with_tx_code(
     now: datetime,
 ) -> Received:
     """Send the pre-authorized code with the holder's transaction code, and receive."""
-    state = _open(config, user_id, pending, now)
-    offer = offer_from_document(_object(state, "offer"), allow_http=config.allow_http)
-    pre = offer.pre_authorized
+    _kept, offer, asked = _waiting_offer(config, user_id, pending, now)
+    pre = cast(PreAuthorizedGrant, offer.pre_authorized)  # _waiting_offer checked it is there
     code = tx_code.strip()
-    if pre is None or pre.tx_code is None:
-        raise ConnectError("the pending offer asks for no transaction code", reason="oid4vci_offer")
-    if not code or len(code) > MAX_TX_CODE_LENGTH or (pre.tx_code.numeric and not code.isdigit()):
+    if not code or len(code) > MAX_TX_CODE_LENGTH or (asked.numeric and not code.isdigit()):
         raise ConnectError("the transaction code has the wrong form", reason="oid4vci_tx_code_form")
     metadata = _issuer(http, offer, config)
     server = read_authorization_server(
@@ -208,6 +207,17 @@ def finish_authorization(
         code_verifier=str(kept.get("verifier", "")),
     )
     return _receive(session, user_id, http, offer, metadata, token, config, now, client=True)
+
+
+def _waiting_offer(
+    config: ReceiveConfig, user_id: int, pending: str, now: datetime
+) -> tuple[JsonObject, CredentialOffer, TxCode]:
+    """The kept state, the offer and its transaction code of an offer waiting for that code."""
+    kept = _open(config, user_id, pending, now)
+    offer = offer_from_document(_object(kept, "offer"), allow_http=config.allow_http)
+    if offer.pre_authorized is None or offer.pre_authorized.tx_code is None:
+        raise ConnectError("the pending offer asks for no transaction code", reason="oid4vci_offer")
+    return kept, offer, offer.pre_authorized.tx_code
 
 
 def _issuer(http: HttpClient, offer: CredentialOffer, config: ReceiveConfig) -> IssuerMetadata:
@@ -290,7 +300,7 @@ def _receive(
     did, key = holder_key(session, user_id, config.secret)
     client_id = config.client_id if client else None
     parts = _collect(http, offer, metadata, token, did, key, client_id=client_id, now=now)
-    new = _not_held(session, user_id, parts)
+    new = import_jobs.not_held(session, user_id, parts)
     job = import_jobs.create_job(session, user_id, new) if new else None
     session.flush()
     return Received(metadata.name, job, import_jobs.runs_in_background(new))
@@ -345,19 +355,6 @@ def _collect(
                     reason="oid4vci_credential",
                 )
     return parts
-
-
-def _not_held(session: Session, user_id: int, parts: list[UploadPart]) -> list[UploadPart]:
-    """The credentials whose bytes the holder does not have yet (each one once)."""
-    digests = {content_hash(part.data): part for part in parts}
-    held = set(
-        session.scalars(
-            select(Credential.content_hash).where(
-                Credential.user_id == user_id, Credential.content_hash.in_(digests)
-            )
-        )
-    )
-    return [part for digest, part in digests.items() if digest not in held]
 
 
 def _seal(config: ReceiveConfig, user_id: int, kept: JsonObject, now: datetime) -> str:

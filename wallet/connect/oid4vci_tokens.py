@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
-from authlib.common.security import generate_token
 from authlib.common.urls import add_params_to_uri
-from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_request
-from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from authlib.oauth2.rfc6749.parameters import prepare_token_request
 
+from wallet.connect import tokens
 from wallet.connect.oid4vci_credentials import refuse_redirect
 from wallet.connect.oid4vci_offer import PRE_AUTHORIZED_GRANT
-from wallet.connect.tokens import STATE_LENGTH, VERIFIER_LENGTH, AuthorizationRequest
+from wallet.connect.tokens import AuthorizationRequest
 from wallet.errors import ConnectError, CredentialFormatError
 from wallet.fetching import HttpClient
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
@@ -48,8 +47,6 @@ def authorization_request(
     By scope when every offered configuration has one, else by ``authorization_details``
     of type ``openid_credential``; ``issuer_state`` ties it to the offer.
     """
-    state = generate_token(STATE_LENGTH)
-    verifier = generate_token(VERIFIER_LENGTH)
     details = None
     if len(scopes) != len(configuration_ids):
         details = json.dumps(
@@ -59,20 +56,15 @@ def authorization_request(
                 for identifier in configuration_ids
             ]
         )
-    url = prepare_grant_uri(
+    return tokens.authorization_request(
         authorization_endpoint,
         client_id,
-        "code",
-        redirect_uri=redirect_uri,
-        scope=" ".join(scopes) if details is None else None,
-        state=state,
-        code_challenge=create_s256_code_challenge(verifier),
-        code_challenge_method="S256",
+        redirect_uri,
+        " ".join(scopes) if details is None else None,
         authorization_details=details,
         issuer_state=issuer_state,
         resource=resource,
     )
-    return AuthorizationRequest(url, state, verifier)
 
 
 def push_authorization_request(
@@ -156,10 +148,7 @@ def _token_request(http: HttpClient, url: str, body: str, *, refused: str) -> Is
         max_bytes=_MAX_TOKEN_BYTES,
     )
     refuse_redirect(http, answer)
-    try:
-        data = parse_json_object(answer.body)
-    except CredentialFormatError:
-        data = dict(parse_qsl(answer.body.decode("utf-8", "replace")))
+    data = tokens.token_answer(answer.body)
     if answer.status != 200:
         error = data.get("error")
         # A missing or unexpected transaction code is invalid_request, a wrong one invalid_grant.

@@ -66,9 +66,16 @@ class TokenSet:
 
 
 def authorization_request(
-    authorization_url: str, client_id: str, redirect_uri: str, scope: str
+    authorization_url: str,
+    client_id: str,
+    redirect_uri: str,
+    scope: str | None,
+    **parameters: str | None,
 ) -> AuthorizationRequest:
-    """A fresh authorization request with ``state`` and an S256 PKCE challenge."""
+    """A fresh authorization request with ``state`` and an S256 PKCE challenge.
+
+    ``parameters`` are further query parameters; those that are None are left out.
+    """
     state = generate_token(STATE_LENGTH)
     verifier = generate_token(VERIFIER_LENGTH)
     url = prepare_grant_uri(
@@ -80,6 +87,7 @@ def authorization_request(
         state=state,
         code_challenge=create_s256_code_challenge(verifier),
         code_challenge_method="S256",
+        **parameters,
     )
     return AuthorizationRequest(url, state, verifier)
 
@@ -142,10 +150,7 @@ def _token_request(
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     url, headers, body = auth.prepare("POST", url, headers, body)
     answer = http.send("POST", url, headers=headers, body=body.encode(), max_bytes=_MAX_TOKEN_BYTES)
-    try:
-        data = parse_json_object(answer.body)
-    except CredentialFormatError:
-        data = dict(parse_qsl(answer.body.decode("utf-8", "replace")))
+    data = token_answer(answer.body)
     if answer.status != 200:
         error = data.get("error")
         raise ConnectError(
@@ -153,6 +158,14 @@ def _token_request(
             reason="connect_token" if answer.status in (400, 401) else "connect",
         )
     return _token_set(data, refresh_token=refresh_token, now=now)
+
+
+def token_answer(body: bytes) -> JsonObject:
+    """A token endpoint's answer: JSON, or form-encoded as some servers still send it."""
+    try:
+        return parse_json_object(body)
+    except CredentialFormatError:
+        return dict(parse_qsl(body.decode("utf-8", "replace")))
 
 
 def _token_set(

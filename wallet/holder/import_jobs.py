@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, undefer
 from wallet import importing
 from wallet.envelope import EntryFailure, Envelope
 from wallet.errors import N_, PLAIN_MESSAGES, NotFoundError, ValidationError, WalletError
-from wallet.holder.credentials import INTERNAL_FAILURE
+from wallet.holder.credentials import INTERNAL_FAILURE, content_hash
 from wallet.holder.job_batches import BATCH_SIZE, ClaimedJob, ContextFactory
 from wallet.holder.verifier_pool import InProcessChecker, ItemChecker
 from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState
@@ -139,6 +139,19 @@ def create_job(session: Session, user_id: int, parts: Sequence[UploadPart]) -> I
     session.add(job)
     session.flush()
     return job
+
+
+def not_held(session: Session, user_id: int, parts: Sequence[UploadPart]) -> list[UploadPart]:
+    """The parts whose bytes the holder does not have yet (each one once)."""
+    digests = {content_hash(part.data): part for part in parts}
+    held = set(
+        session.scalars(
+            select(Credential.content_hash).where(
+                Credential.user_id == user_id, Credential.content_hash.in_(digests)
+            )
+        )
+    )
+    return [part for digest, part in digests.items() if digest not in held]
 
 
 def get_job(session: Session, user_id: int, job_id: int) -> ImportJob:

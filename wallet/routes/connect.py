@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import cast
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -42,11 +40,10 @@ from wallet.connect.oid4vci_tokens import MAX_TX_CODE_LENGTH
 from wallet.connect.registration import SOFTWARE_ID, SOFTWARE_VERSION, ClientIdentity
 from wallet.errors import ConfigurationError, ConnectError, WalletError
 from wallet.fetching import HttpClient, SafeFetcher
-from wallet.holder import import_jobs
-from wallet.holder.job_runner import Runner, job_context
 from wallet.models import ImportJob
 from wallet.models.base import utcnow
 from wallet.routes.forms import EmptyForm
+from wallet.routes.imports import start_job
 from wallet.routes.scope import db_session, services, settings, user
 from wallet.services import REQUEST_FETCH_SECONDS
 
@@ -209,8 +206,7 @@ def _after_sync(job: ImportJob | None) -> ResponseReturnValue:
     if job is None:
         flash(_("Nothing new: every credential on the platform is already in your wallet."))
         return redirect(url_for("connect.index"))
-    cast(Runner, current_app.extensions["wallet_jobs"]).wake()
-    return redirect(url_for("imports.job", job_id=job.id))
+    return start_job(job, in_background=True)
 
 
 def receive_config() -> ReceiveConfig:
@@ -335,10 +331,5 @@ def _received(received: Received) -> ResponseReturnValue:
         flash(_("Nothing new: you already have every credential in this offer."))
         return redirect(url_for("connect.index"))
     flash(_("Received from %(name)s.", name=received.issuer_name), "success")
-    if received.in_background:
-        cast(Runner, current_app.extensions["wallet_jobs"]).wake()
-    else:
-        # One credential is verified while the request waits, as one uploaded file is.
-        context = job_context(services(), fetch_seconds=REQUEST_FETCH_SECONDS)
-        import_jobs.run_job(services().database.sessions, job.id, context)
-    return redirect(url_for("imports.job", job_id=job.id))
+    # One credential is verified while the request waits, as one uploaded file is.
+    return start_job(job, in_background=received.in_background)

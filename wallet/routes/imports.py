@@ -25,7 +25,7 @@ from wallet.errors import WalletError
 from wallet.holder import import_jobs
 from wallet.holder.import_jobs import ItemProgress, JobProgress, UploadPart
 from wallet.holder.job_runner import Runner, job_context
-from wallet.models import ItemOutcome, JobState
+from wallet.models import ImportJob, ItemOutcome, JobState
 from wallet.routes.scope import db_session, services, user
 from wallet.services import REQUEST_FETCH_SECONDS
 from wallet.verification.report import Verdict
@@ -118,7 +118,12 @@ def from_url() -> ResponseReturnValue:
 def _start(parts: list[UploadPart]) -> ResponseReturnValue:
     job = import_jobs.create_job(db_session(), user().id, parts)
     db_session().commit()
-    if import_jobs.runs_in_background(parts):
+    return start_job(job, in_background=import_jobs.runs_in_background(parts))
+
+
+def start_job(job: ImportJob, *, in_background: bool) -> ResponseReturnValue:
+    """Hand a committed job to the runner, or run a small one now; then show its page."""
+    if in_background:
         runner().wake()
     else:
         # One small file imports while the request waits, so its fetches share a short budget.

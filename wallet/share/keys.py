@@ -34,6 +34,11 @@ def did_key(private_key: Ed25519PrivateKey) -> str:
     return f"did:key:{encode_multibase(ED25519_PUB + raw)}"
 
 
+def verification_method(did: str) -> str:
+    """The did:key DID URL of the key itself: the DID with the key as its fragment."""
+    return f"{did}#{did.removeprefix('did:key:')}"
+
+
 def stored_holder_key(
     session: Session, user_id: int, secret: str
 ) -> tuple[HolderKey, Ed25519PrivateKey] | None:

@@ -14,6 +14,7 @@ from pyld import jsonld
 from wallet.errors import N_, WalletError
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.models import Credential
+from wallet.share.keys import verification_method
 from wallet.verification.data_integrity import proof_configuration, unsecured_document
 from wallet.verification.jsonld import bundled_context
 from wallet.verification.multibase import encode_multibase
@@ -59,12 +60,11 @@ def build_presentation(
         "holder": holder,
         "verifiableCredential": [copy.deepcopy(c) for c in credentials],
     }
-    method = f"{holder}#{holder.removeprefix('did:key:')}"
     options: JsonObject = {
         "type": "DataIntegrityProof",
         "cryptosuite": "eddsa-rdfc-2022",
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "verificationMethod": method,
+        "verificationMethod": verification_method(holder),
         "proofPurpose": "authentication",
         "challenge": challenge,
         "domain": domain,
