@@ -24,7 +24,6 @@ from pages import build_portfolio
 
 from wallet import create_app
 from wallet.config import Settings
-from wallet.connect.provider.clients import secret_hash
 from wallet.connect.provider.grants import approve_grant
 from wallet.connect.provider.scopes import CREDENTIALS_SCOPE, PROFILE_SCOPE
 from wallet.connect.provider.tokens import store_token
@@ -32,6 +31,7 @@ from wallet.db import Database
 from wallet.models import AppClient
 from wallet.schema import upgrade_schema
 from wallet.services import Services
+from wallet.share.links import token_hash
 
 TOKEN = "benchmark-access-token-that-is-long-enough-0123456789"
 
@@ -43,7 +43,7 @@ def grant_app(services: Services, user_id: int, ids: list[int]) -> None:
     with services.database.sessions() as session:
         app = AppClient(
             client_id="bench-app",
-            secret_hash=secret_hash("bench-secret"),
+            secret_hash=token_hash("bench-secret"),
             name="Bench App",
             redirect_uris=["https://app.example.org/cb"],
             scope=scope,

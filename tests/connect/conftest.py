@@ -1,4 +1,4 @@
-"""Fixtures for connecting to issuers: a live Open Badges 3.0 API issuer and a job runner."""
+"""Fixtures for connecting: a live Open Badges 3.0 API issuer, a live provider, a job runner."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from tests.conftest import TEST_PASSWORD
 from tests.support.archives import signed_badge
 from tests.support.jose_issuer import did_jwk, new_key, sign_compact
 from tests.support.ob3_api_issuer import OB3Issuer, running_issuer
+from tests.support.ob3_provider import Provider, running_provider
 from tests.support.web import FormClient
 from wallet.accounts import register_user
+from wallet.config import Settings
+from wallet.db import Database
 from wallet.holder import import_jobs
 from wallet.holder.job_runner import job_context
 from wallet.models import User
@@ -51,6 +54,13 @@ def issuer(monkeypatch: pytest.MonkeyPatch) -> Iterator[OB3Issuer]:
     """A live issuer on 127.0.0.1 (plain HTTP, which Authlib allows only when told to)."""
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
     with running_issuer() as running:
+        yield running
+
+
+@pytest.fixture
+def provider(settings: Settings, database: Database) -> Iterator[Provider]:
+    """This Plecak serving the Open Badges 3.0 API on 127.0.0.1, on the database under test."""
+    with running_provider(settings, database) as running:
         yield running
 
 

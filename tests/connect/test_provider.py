@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,13 +30,10 @@ from tests.support.ob3_provider import (
     HolderBrowser,
     Provider,
     register_app,
-    running_provider,
 )
 from tests.support.ob3_schemas import assert_valid
 from tests.support.portfolio import loopback_context
 from tests.support.web import csrf_token_from
-from wallet.config import Settings
-from wallet.db import Database
 from wallet.holder import credentials
 from wallet.models import (
     AppAccess,
@@ -47,12 +44,6 @@ from wallet.models import (
     Credential,
     User,
 )
-
-
-@pytest.fixture
-def provider(settings: Settings, database: Database) -> Iterator[Provider]:
-    with running_provider(settings, database) as running:
-        yield running
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import TEST_PASSWORD
 from tests.connect.conftest import RecordingRunner, di_badge, jws_badge
 from tests.support.databases import sqlite_database
-from tests.support.ob3_provider import HolderBrowser, Provider, running_provider
+from tests.support.ob3_provider import HolderBrowser, Provider
 from tests.support.portfolio import loopback_context
 from tests.support.web import FormClient
 from wallet import create_app
@@ -33,12 +33,6 @@ from wallet.models import AppAccess, Connection, ConnectionState, Credential, Us
 from wallet.verification.report import Verdict
 
 TITLES = ["Data Literacy", "Statistics", "Teamwork"]
-
-
-@pytest.fixture
-def provider(settings: Settings, database: Database) -> Iterator[Provider]:
-    with running_provider(settings, database) as running:
-        yield running
 
 
 @pytest.fixture

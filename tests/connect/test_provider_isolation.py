@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from authlib.common.security import generate_token
@@ -20,20 +20,11 @@ from tests.support.ob3_provider import (
     HolderBrowser,
     Provider,
     register_app,
-    running_provider,
 )
 from tests.support.portfolio import loopback_context
 from tests.support.web import csrf_token_from
-from wallet.config import Settings
-from wallet.db import Database
 from wallet.holder import credentials
 from wallet.models import AppGrant, Credential, User
-
-
-@pytest.fixture
-def provider(settings: Settings, database: Database) -> Iterator[Provider]:
-    with running_provider(settings, database) as running:
-        yield running
 
 
 def holder_with(make_user: Callable[..., User], session: Session, email: str, title: str) -> User:

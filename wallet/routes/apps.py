@@ -76,13 +76,12 @@ def detail(grant_id: int) -> ResponseReturnValue:
     session, owner = db_session(), user().id
     grant = grants.get_grant(session, owner, grant_id)
     log = grants.access_log(session, owner, grant_id)
-    ids = [n for entry in log for n in entry.detail.get("credential_ids", []) if isinstance(n, int)]
     return render_template(
         "apps/detail.html",
         grant=grant,
         shared=grants.shared_credentials(session, grant),
         log=log,
-        titles=grants.credential_titles(session, owner, ids),
+        titles=grants.credential_titles(session, owner, log),
         descriptions=SCOPE_DESCRIPTIONS,
         form=EmptyForm(formdata=None),
     )

@@ -54,7 +54,7 @@ class NewLink:
 
 
 def token_hash(token: str) -> str:
-    """The stored form of a token (a fast hash is enough: tokens carry 192 random bits)."""
+    """The stored form of a random token or secret (a fast hash is enough: 192 random bits+)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,16 +20,12 @@ from wallet.connect.provider.scopes import (
     split_scope,
 )
 from wallet.models import AppClient
+from wallet.share.links import token_hash
 
 MAX_REDIRECT_URIS = 10
 MAX_URI_LENGTH = 500
 MAX_NAME_LENGTH = 200
 _URI_FIELDS = ("client_uri", "logo_uri", "tos_uri", "policy_uri")
-
-
-def secret_hash(secret: str) -> str:
-    """What is stored of a client secret or a token: its SHA-256, in hex."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 class RegisteredApp:
@@ -54,7 +49,7 @@ class RegisteredApp:
         return redirect_uri in self.row.redirect_uris
 
     def check_client_secret(self, client_secret: str) -> bool:
-        return hmac.compare_digest(secret_hash(client_secret), self.row.secret_hash)
+        return hmac.compare_digest(token_hash(client_secret), self.row.secret_hash)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         return method == self.row.auth_method
@@ -95,7 +90,7 @@ class Registration(ClientRegistrationEndpoint):  # type: ignore[misc]
         scope = client_metadata.get("scope") or f"{CREDENTIALS_SCOPE} {PROFILE_SCOPE}"
         row = AppClient(
             client_id=client_info["client_id"],
-            secret_hash=secret_hash(client_info["client_secret"]),
+            secret_hash=token_hash(client_info["client_secret"]),
             name=client_metadata["client_name"].strip(),
             redirect_uris=list(client_metadata["redirect_uris"]),
             scope=" ".join(split_scope(scope)),

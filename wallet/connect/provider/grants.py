@@ -107,8 +107,9 @@ def access_log(session: Session, user_id: int, grant_id: int, limit: int = 200) 
     )
 
 
-def credential_titles(session: Session, user_id: int, ids: Sequence[int]) -> dict[int, str]:
-    """Titles of the holder's credentials by id (deleted ones are missing)."""
+def credential_titles(session: Session, user_id: int, log: Sequence[AppAccess]) -> dict[int, str]:
+    """Titles of the holder's credentials the log names, by id (deleted ones are missing)."""
+    ids = [n for entry in log for n in entry.detail.get("credential_ids", []) if isinstance(n, int)]
     if not ids:
         return {}
     rows = session.execute(

@@ -14,7 +14,7 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet.connect.provider.clients import RegisteredApp, Registration, find_app, secret_hash
+from wallet.connect.provider.clients import RegisteredApp, Registration, find_app
 from wallet.connect.provider.exchange import (
     Answer,
     Exchange,
@@ -37,6 +37,7 @@ from wallet.connect.provider.tokens import (
     store_token,
 )
 from wallet.models import AppAuthorizationCode, AppGrant
+from wallet.share.links import token_hash
 
 TOKEN_LENGTH = 48  # characters from a 66-character alphabet: about 290 bits
 
@@ -79,7 +80,7 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
         data = request.payload.data
         self.server.session.add(
             AppAuthorizationCode(
-                code_hash=secret_hash(code),
+                code_hash=token_hash(code),
                 grant_id=grant.id,
                 redirect_uri=request.payload.redirect_uri or "",
                 scope=grant.scope,
@@ -93,7 +94,7 @@ class CodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
     def query_authorization_code(self, code: str, client: RegisteredApp) -> StoredCode | None:
         session: Session = self.server.session
         row = session.scalar(
-            select(AppAuthorizationCode).where(AppAuthorizationCode.code_hash == secret_hash(code))
+            select(AppAuthorizationCode).where(AppAuthorizationCode.code_hash == token_hash(code))
         )
         if row is None or row.expires_at <= self.server.now:
             return None

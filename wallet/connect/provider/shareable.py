@@ -51,7 +51,7 @@ def shareable_credentials(session: Session, user_id: int) -> list[Served]:
         )
         .order_by(Credential.id)
     )
-    return [item for item in map(served_form, rows) if item is not None]
+    return served_forms(list(rows))
 
 
 def served_forms(credentials: Sequence[Credential]) -> list[Served]:

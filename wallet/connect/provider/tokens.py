@@ -10,13 +10,14 @@ from authlib.oauth2.rfc7009 import RevocationEndpoint
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wallet.connect.provider.clients import RegisteredApp, secret_hash
+from wallet.connect.provider.clients import RegisteredApp
 from wallet.connect.provider.scopes import (
     ACCESS_TOKEN_LIFETIME,
     AUTH_METHODS,
     REFRESH_TOKEN_LIFETIME,
 )
 from wallet.models import AppGrant, AppToken
+from wallet.share.links import token_hash
 
 
 class TokenView:
@@ -52,8 +53,8 @@ def store_token(session: Session, token: dict[str, Any], grant: AppGrant, now: d
     session.add(
         AppToken(
             grant_id=grant.id,
-            access_token_hash=secret_hash(token["access_token"]),
-            refresh_token_hash=secret_hash(refresh) if refresh else None,
+            access_token_hash=token_hash(token["access_token"]),
+            refresh_token_hash=token_hash(refresh) if refresh else None,
             scope=token.get("scope", ""),
             issued_at=now,
             expires_at=now + ACCESS_TOKEN_LIFETIME,
@@ -65,13 +66,13 @@ def store_token(session: Session, token: dict[str, Any], grant: AppGrant, now: d
 
 def find_access_token(session: Session, token: str, now: datetime) -> TokenView | None:
     """The stored access token ``token`` is, if any (expired or revoked ones too)."""
-    row = session.scalar(select(AppToken).where(AppToken.access_token_hash == secret_hash(token)))
+    row = session.scalar(select(AppToken).where(AppToken.access_token_hash == token_hash(token)))
     return None if row is None else TokenView(row, now)
 
 
 def find_refresh_token(session: Session, token: str, now: datetime) -> TokenView | None:
     """The live token whose refresh token ``token`` is; None once used, revoked or expired."""
-    row = session.scalar(select(AppToken).where(AppToken.refresh_token_hash == secret_hash(token)))
+    row = session.scalar(select(AppToken).where(AppToken.refresh_token_hash == token_hash(token)))
     if row is None or row.revoked_at is not None or row.grant.revoked_at is not None:
         return None
     if row.refresh_expires_at is None or row.refresh_expires_at <= now:
@@ -85,7 +86,7 @@ def end_reused_grant(session: Session, token: str, now: datetime) -> bool:
     The refresh token was either stolen or replayed; which copy is the app's is unknown, so the
     app must ask the holder again. True when something was ended.
     """
-    row = session.scalar(select(AppToken).where(AppToken.refresh_token_hash == secret_hash(token)))
+    row = session.scalar(select(AppToken).where(AppToken.refresh_token_hash == token_hash(token)))
     if row is None or row.revoked_at is None or row.grant.revoked_at is not None:
         return False
     live = session.scalars(
