@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
 from wallet.envelope import EntryFailure, Envelope, clr_payloads
@@ -155,17 +155,17 @@ class ClaimedJob:
         return True
 
 
+def held(job_id: int, token: datetime) -> ColumnElement[bool]:
+    """The job, while the worker that claimed it at ``token`` still holds it."""
+    return and_(
+        ImportJob.id == job_id, ImportJob.state == JobState.RUNNING, ImportJob.started_at == token
+    )
+
+
 def fenced(session: Session, job_id: int, token: datetime, at: int, **values: int) -> bool:
     """Write progress only while this worker still holds the job at the expected position."""
     statement = (
-        update(ImportJob)
-        .where(
-            ImportJob.id == job_id,
-            ImportJob.state == JobState.RUNNING,
-            ImportJob.started_at == token,
-            ImportJob.processed == at,
-        )
-        .values(**values)
+        update(ImportJob).where(held(job_id, token), ImportJob.processed == at).values(**values)
     )
     return session.connection().execute(statement).rowcount == 1
 
