@@ -89,7 +89,7 @@ def import_item(
     stored_ids: Mapping[str, int],
 ) -> ImportResult:
     """One item's result: stored, a duplicate, or failed with the reason (never raised)."""
-    duplicate = findduplicate_result(session, user_id, item)
+    duplicate = find_duplicate(session, user_id, item)
     if duplicate is not None:
         return duplicate
     return store_item(session, user_id, check_item(item, ctx, containers), stored_ids)
@@ -108,7 +108,7 @@ class CheckedCredential:
     report_json: list[dict[str, object]]
 
 
-def findduplicate_result(
+def find_duplicate(
     session: Session, user_id: int, item: Envelope | EntryFailure
 ) -> ImportResult | None:
     """The duplicate result if the holder already has ``item``'s bytes, else None."""
