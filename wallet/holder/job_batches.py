@@ -125,13 +125,17 @@ class ClaimedJob:
         tasks = []
         for position in range(start, end):
             item = run.items[position]
-            found = existing.get(_digest(item)) if isinstance(item, Envelope) else None
+            found = existing.get(content_hash(item.raw)) if isinstance(item, Envelope) else None
             if found is not None:
                 known[position] = duplicate_result(item.source, found)
                 continue
             tasks.append(CheckTask(item, _containers_of(item, run.containers)))
-            if isinstance(item, Envelope):
-                run.fetcher.prefetch(first_requests(item, web_scheme=run.ctx.web_scheme))
+        run.fetcher.prefetch(
+            request
+            for task in tasks
+            if isinstance(task.item, Envelope)
+            for request in first_requests(task.item, web_scheme=run.ctx.web_scheme)
+        )
         return _Batch(start, end, known, self._checker.submit(tasks, run.ctx))
 
     def _write(
@@ -179,10 +183,6 @@ def _stored_ids(session: Session, job_id: int) -> dict[str, int]:
         )
     )
     return {source: credential_id for source, credential_id in rows if credential_id is not None}
-
-
-def _digest(item: Envelope) -> str:
-    return content_hash(item.raw)
 
 
 def _containers_of(
