@@ -108,6 +108,10 @@ class CheckedCredential:
     report_json: list[dict[str, object]]
 
 
+# An item once checked: ready to store, or its final result (failed, say).
+Checked = CheckedCredential | ImportResult
+
+
 def find_duplicate(
     session: Session, user_id: int, item: Envelope | EntryFailure
 ) -> ImportResult | None:
@@ -120,7 +124,7 @@ def find_duplicate(
 
 def check_item(
     item: Envelope | EntryFailure, ctx: VerificationContext, containers: Mapping[str, JsonObject]
-) -> CheckedCredential | ImportResult:
+) -> Checked:
     """Verify and derive ``item`` without touching the database, or say why it failed.
 
     Verification may fetch from issuers for a long while, so callers run it with no
@@ -152,7 +156,7 @@ def check_item(
 def store_item(
     session: Session,
     user_id: int,
-    checked: CheckedCredential | ImportResult,
+    checked: Checked,
     stored_ids: Mapping[str, int],
 ) -> ImportResult:
     """Store a checked credential in its own savepoint (a failure result is returned as is)."""

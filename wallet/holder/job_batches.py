@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from wallet.envelope import EntryFailure, Envelope, clr_payloads
 from wallet.fetch_cache import SharedFetcher
-from wallet.holder.credentials import ImportResult, content_hash, duplicate_result
-from wallet.holder.import_batches import Checked, store_batch, stored_by_hash
+from wallet.holder.credentials import Checked, ImportResult, content_hash, duplicate_result
+from wallet.holder.import_batches import store_batch, stored_by_hash
 from wallet.holder.verifier_pool import CheckTask, ItemChecker, PendingChecks
 from wallet.jsonvalues import JsonObject
 from wallet.models import ImportItem, ImportJob, JobState
