@@ -108,6 +108,33 @@ def database(
             yield database
 
 
+def _search_combinations() -> list[str]:
+    # Every search backend on every engine it runs on (PostgreSQL's only on PostgreSQL).
+    if postgres_url():
+        return ["sqlite-whoosh", "postgresql-whoosh", "postgresql-postgres"]
+    return ["sqlite-whoosh"]
+
+
+@pytest.fixture(params=_search_combinations())
+def backend(request: pytest.FixtureRequest) -> str:
+    """``<engine>-<search backend>``."""
+    return str(request.param)
+
+
+@pytest.fixture
+def search_database(
+    request: pytest.FixtureRequest, backend: str, sqlite_template: Path, tmp_path: Path
+) -> Iterator[Database]:
+    """A migrated, empty database of the engine ``backend`` names."""
+    if backend.startswith("postgresql"):
+        url = request.getfixturevalue("_postgres_schema")
+        with postgres_database(url) as database:
+            yield database
+    else:
+        with sqlite_database(sqlite_template, tmp_path) as database:
+            yield database
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(

@@ -76,7 +76,7 @@ class SharedFetcher:
     def prefetch(self, requests: Iterable[FetchRequest]) -> None:
         """Start fetching ``requests`` in the background; askers then wait for the answers."""
         with self._lock:
-            fresh = [request for request in requests if request not in self._answers]
+            fresh = [request for request in dict.fromkeys(requests) if request not in self._answers]
             if not fresh:
                 return
             if self._background is None:

@@ -1,4 +1,4 @@
-"""Search fixtures: every backend on every engine it runs on, behind the same events."""
+"""Search fixtures: the backend under test on its database (see ``backend`` in tests/conftest)."""
 
 from __future__ import annotations
 
@@ -8,39 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.support.databases import postgres_database, postgres_url, sqlite_database
 from wallet.accounts import register_user
 from wallet.db import Database
 from wallet.models import User
 from wallet.search import SearchIndex
 from wallet.search.indexing import indexed_search
 from wallet.search.whoosh_index import WhooshIndex
-
-
-def _combinations() -> list[str]:
-    if postgres_url():
-        return ["sqlite-whoosh", "postgresql-whoosh", "postgresql-postgres"]
-    return ["sqlite-whoosh"]
-
-
-@pytest.fixture(params=_combinations())
-def backend(request: pytest.FixtureRequest) -> str:
-    """``<engine>-<search backend>``."""
-    return str(request.param)
-
-
-@pytest.fixture
-def search_database(
-    request: pytest.FixtureRequest, backend: str, sqlite_template: Path, tmp_path: Path
-) -> Iterator[Database]:
-    """A migrated, empty database of the engine ``backend`` names."""
-    if backend.startswith("postgresql"):
-        url = request.getfixturevalue("_postgres_schema")
-        with postgres_database(url) as database:
-            yield database
-    else:
-        with sqlite_database(sqlite_template, tmp_path) as database:
-            yield database
 
 
 @pytest.fixture

@@ -89,7 +89,7 @@ def import_item(
     stored_ids: Mapping[str, int],
 ) -> ImportResult:
     """One item's result: stored, a duplicate, or failed with the reason (never raised)."""
-    duplicate = findduplicate_result(session, user_id, item)
+    duplicate = find_duplicate(session, user_id, item)
     if duplicate is not None:
         return duplicate
     return store_item(session, user_id, check_item(item, ctx, containers), stored_ids)
@@ -108,7 +108,11 @@ class CheckedCredential:
     report_json: list[dict[str, object]]
 
 
-def findduplicate_result(
+# An item once checked: ready to store, or its final result (failed, say).
+Checked = CheckedCredential | ImportResult
+
+
+def find_duplicate(
     session: Session, user_id: int, item: Envelope | EntryFailure
 ) -> ImportResult | None:
     """The duplicate result if the holder already has ``item``'s bytes, else None."""
@@ -120,7 +124,7 @@ def findduplicate_result(
 
 def check_item(
     item: Envelope | EntryFailure, ctx: VerificationContext, containers: Mapping[str, JsonObject]
-) -> CheckedCredential | ImportResult:
+) -> Checked:
     """Verify and derive ``item`` without touching the database, or say why it failed.
 
     Verification may fetch from issuers for a long while, so callers run it with no
@@ -152,7 +156,7 @@ def check_item(
 def store_item(
     session: Session,
     user_id: int,
-    checked: CheckedCredential | ImportResult,
+    checked: Checked,
     stored_ids: Mapping[str, int],
 ) -> ImportResult:
     """Store a checked credential in its own savepoint (a failure result is returned as is)."""

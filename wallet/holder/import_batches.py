@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from wallet.envelope import EntryFailure, Envelope
 from wallet.holder.credentials import (
+    Checked,
     CheckedCredential,
     ImportResult,
     content_hash,
@@ -33,7 +34,6 @@ from wallet.search.indexing import prepare_documents
 logger = logging.getLogger(__name__)
 
 _IN_LIMIT = 500
-Checked = CheckedCredential | ImportResult
 
 
 def stored_by_hash(

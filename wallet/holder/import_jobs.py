@@ -15,7 +15,7 @@ from wallet import importing
 from wallet.envelope import EntryFailure, Envelope
 from wallet.errors import N_, PLAIN_MESSAGES, NotFoundError, ValidationError, WalletError
 from wallet.holder.credentials import INTERNAL_FAILURE, content_hash
-from wallet.holder.job_batches import BATCH_SIZE, ClaimedJob, ContextFactory
+from wallet.holder.job_batches import BATCH_SIZE, ClaimedJob, ContextFactory, held
 from wallet.holder.verifier_pool import InProcessChecker, ItemChecker
 from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState
 from wallet.models.base import utcnow
@@ -334,11 +334,7 @@ def _end_job(
 ) -> None:
     statement = (
         update(ImportJob)
-        .where(
-            ImportJob.id == job_id,
-            ImportJob.state == JobState.RUNNING,
-            ImportJob.started_at == token,
-        )
+        .where(held(job_id, token))
         .values(
             state=JobState.FAILED if error else JobState.DONE,
             finished_at=now,

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 from sqlalchemy.orm import Session
 
 from wallet.envelope import EntryFailure, Envelope, clr_payloads
 from wallet.fetch_cache import SharedFetcher
-from wallet.holder.credentials import ImportResult, content_hash, duplicate_result
-from wallet.holder.import_batches import Checked, store_batch, stored_by_hash
+from wallet.holder.credentials import Checked, ImportResult, content_hash, duplicate_result
+from wallet.holder.import_batches import store_batch, stored_by_hash
 from wallet.holder.verifier_pool import CheckTask, ItemChecker, PendingChecks
 from wallet.jsonvalues import JsonObject
 from wallet.models import ImportItem, ImportJob, JobState
@@ -125,13 +125,17 @@ class ClaimedJob:
         tasks = []
         for position in range(start, end):
             item = run.items[position]
-            found = existing.get(_digest(item)) if isinstance(item, Envelope) else None
+            found = existing.get(content_hash(item.raw)) if isinstance(item, Envelope) else None
             if found is not None:
                 known[position] = duplicate_result(item.source, found)
                 continue
             tasks.append(CheckTask(item, _containers_of(item, run.containers)))
-            if isinstance(item, Envelope):
-                run.fetcher.prefetch(first_requests(item, web_scheme=run.ctx.web_scheme))
+        run.fetcher.prefetch(
+            request
+            for task in tasks
+            if isinstance(task.item, Envelope)
+            for request in first_requests(task.item, web_scheme=run.ctx.web_scheme)
+        )
         return _Batch(start, end, known, self._checker.submit(tasks, run.ctx))
 
     def _write(
@@ -155,17 +159,17 @@ class ClaimedJob:
         return True
 
 
+def held(job_id: int, token: datetime) -> ColumnElement[bool]:
+    """The job, while the worker that claimed it at ``token`` still holds it."""
+    return and_(
+        ImportJob.id == job_id, ImportJob.state == JobState.RUNNING, ImportJob.started_at == token
+    )
+
+
 def fenced(session: Session, job_id: int, token: datetime, at: int, **values: int) -> bool:
     """Write progress only while this worker still holds the job at the expected position."""
     statement = (
-        update(ImportJob)
-        .where(
-            ImportJob.id == job_id,
-            ImportJob.state == JobState.RUNNING,
-            ImportJob.started_at == token,
-            ImportJob.processed == at,
-        )
-        .values(**values)
+        update(ImportJob).where(held(job_id, token), ImportJob.processed == at).values(**values)
     )
     return session.connection().execute(statement).rowcount == 1
 
@@ -179,10 +183,6 @@ def _stored_ids(session: Session, job_id: int) -> dict[str, int]:
         )
     )
     return {source: credential_id for source, credential_id in rows if credential_id is not None}
-
-
-def _digest(item: Envelope) -> str:
-    return content_hash(item.raw)
 
 
 def _containers_of(

@@ -22,13 +22,12 @@ from typing import Protocol
 from wallet.envelope import EntryFailure, Envelope
 from wallet.errors import FetchError
 from wallet.fetching import Fetched, Fetcher, OfflineFetcher
-from wallet.holder.credentials import CheckedCredential, ImportResult, check_item, internal_failure
+from wallet.holder.credentials import Checked, check_item, internal_failure
 from wallet.jsonvalues import JsonObject
 from wallet.verification.context import VerificationContext
 
 logger = logging.getLogger(__name__)
 
-Checked = CheckedCredential | ImportResult
 # Chunks per worker per call: small enough to keep every worker busy to the end of a batch.
 CHUNKS_PER_PROCESS = 2
 
