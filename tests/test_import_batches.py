@@ -10,7 +10,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -130,16 +132,16 @@ def test_store_batch_item_that_cannot_be_stored_fails_alone(
     entries = badges(4)
     entries["photo.jpg"] = BAD_ENTRY
     job_id = queue_job(database, user_id, zip_archive(entries))
-    real = import_batches.new_credential
+    real = import_batches.credential_values
 
-    def breaks_on_third(user_id: int, checked: CheckedCredential) -> Credential:
-        credential = real(user_id, checked)
+    def breaks_on_third(user_id: int, checked: CheckedCredential, now: datetime) -> dict[str, Any]:
+        values = real(user_id, checked, now)
         if checked.envelope.source.endswith("badge-03.json"):
-            credential.media_type = None  # type: ignore[assignment]  # NOT NULL: the flush fails
-        return credential
+            values["media_type"] = None  # NOT NULL: the insert fails
+        return values
 
-    monkeypatch.setattr(import_batches, "new_credential", breaks_on_third)
-    monkeypatch.setattr("wallet.holder.credentials.new_credential", breaks_on_third)
+    monkeypatch.setattr(import_batches, "credential_values", breaks_on_third)
+    monkeypatch.setattr("wallet.holder.credentials.credential_values", breaks_on_third)
     import_jobs.run_pending_jobs(database.sessions, context_for, batch_size=5)
     items = items_of(db_session, job_id)
     assert [item.outcome for item in items] == [

@@ -6,6 +6,8 @@ import hashlib
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,8 +20,11 @@ from wallet.jsonvalues import JsonObject
 from wallet.models import Credential, ItemOutcome, VerificationRun
 from wallet.models.base import utcnow
 from wallet.records import CredentialRecord, record_to_json
+from wallet.search import SearchDocument
+from wallet.search.documents import build_document
 from wallet.verification.context import VerificationContext
 from wallet.verification.report import Report, Verdict, report_to_json
+from wallet.verification.standing import standing_from
 from wallet.verification.verifier import verify_envelope
 
 logger = logging.getLogger(__name__)
@@ -96,16 +101,42 @@ def import_item(
 
 
 @dataclass(frozen=True)
+class CredentialRow:
+    """A checked credential's column values, encoded where it was checked.
+
+    In a job this is made in a worker process, and it is all that travels back: plain values,
+    quick to send, leaving the job's process only the writing.
+    """
+
+    digest: str
+    linked: dict[str, JsonObject]
+    record: JsonObject
+    report: list[dict[str, object]]
+    verdict: Verdict
+    title: str
+    issuer_name: str
+    issued_on: datetime | None
+    # The credential's search document; its ids are 0 until it is stored.
+    document: SearchDocument
+
+
+@dataclass(frozen=True)
 class CheckedCredential:
     """An envelope verified and derived: everything that may need the network is done."""
 
     envelope: Envelope
-    digest: str
-    report: Report
-    linked: dict[str, JsonObject]
-    record: CredentialRecord
-    record_json: JsonObject
-    report_json: list[dict[str, object]]
+    row: CredentialRow
+
+
+class StoredCredential(Protocol):
+    """What an item's result names of the credential it was stored as, or duplicates."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def verdict(self) -> Verdict: ...
+    @property
+    def title(self) -> str: ...
 
 
 # An item once checked: ready to store, or its final result (failed, say).
@@ -147,10 +178,29 @@ def check_item(
         )
     # Encoded here: in a job this runs in a worker process, so storing does no CPU work.
     report = verification.report
-    encoded = dict(record_to_json(record))
-    return CheckedCredential(
-        item, content_hash(item.raw), report, linked, record, encoded, report_to_json(report)
+    title, issuer_name, issued_on = record_columns(record)
+    row = CredentialRow(
+        digest=content_hash(item.raw),
+        linked=linked,
+        record=dict(record_to_json(record)),
+        report=report_to_json(report),
+        verdict=report.verdict,
+        title=title,
+        issuer_name=issuer_name,
+        issued_on=issued_on,
+        document=build_document(
+            credential_id=0,
+            user_id=0,
+            title=title,
+            issuer=issuer_name,
+            issued_on=issued_on,
+            verdict=standing_from(report.verdict, report),
+            tags=(),
+            note="",
+            record=record,
+        ),
     )
+    return CheckedCredential(item, row)
 
 
 def store_item(
@@ -171,7 +221,7 @@ def store_item(
             session.flush()
     except IntegrityError:
         # Imported meanwhile by a parallel upload: the first one wins.
-        found = _find_by_hash(session, user_id, checked.digest)
+        found = _find_by_hash(session, user_id, checked.row.digest)
         if found is None:
             raise
         return duplicate_result(envelope.source, found)
@@ -180,22 +230,45 @@ def store_item(
 
 def new_credential(user_id: int, checked: CheckedCredential) -> Credential:
     """The rows of a checked credential (its record, report and first run), not yet added."""
-    envelope = checked.envelope
-    credential = Credential(
-        user_id=user_id,
-        content_hash=checked.digest,
-        raw=envelope.raw,
-        media_type=envelope.media_type,
-        source=envelope.source[:500],
-        format=envelope.format,
-        linked=checked.linked,
-    )
-    apply_record(credential, checked.record, checked.record_json)
-    apply_report(credential, checked.report, checked.report_json)
+    now = utcnow()
+    credential = Credential(**credential_values(user_id, checked, now))
+    credential.runs.append(VerificationRun(**run_values(user_id, checked, now)))
     return credential
 
 
-def imported_result(source: str, credential: Credential) -> ImportResult:
+def credential_values(user_id: int, checked: CheckedCredential, now: datetime) -> dict[str, Any]:
+    """The column values of a checked credential's row, verified at ``now``."""
+    envelope, row = checked.envelope, checked.row
+    return {
+        "user_id": user_id,
+        "content_hash": row.digest,
+        "raw": envelope.raw,
+        "media_type": envelope.media_type,
+        "source": envelope.source[:500],
+        "format": envelope.format,
+        "linked": row.linked,
+        "record": row.record,
+        "record_version": importing.RECORD_VERSION,
+        "title": row.title,
+        "issuer_name": row.issuer_name,
+        "issued_on": row.issued_on,
+        "verdict": row.verdict,
+        "report": row.report,
+        "verified_at": now,
+    }
+
+
+def run_values(user_id: int, checked: CheckedCredential, now: datetime) -> dict[str, Any]:
+    """The column values of a checked credential's first verification run, but its id."""
+    return {
+        "user_id": user_id,
+        "ran_at": now,
+        "verdict": checked.row.verdict,
+        "report": checked.row.report,
+    }
+
+
+def imported_result(source: str, credential: StoredCredential) -> ImportResult:
     """The result of an item stored as ``credential`` (flushed: it has its id)."""
     return ImportResult(
         source,
@@ -206,17 +279,22 @@ def imported_result(source: str, credential: Credential) -> ImportResult:
     )
 
 
+def record_columns(record: CredentialRecord) -> tuple[str, str, datetime | None]:
+    """The title, the first awarding body's name and the date a record is sorted by."""
+    title = (record.title.get("pl") or record.title.get("en") or "")[:500]
+    bodies = record.awarding_bodies
+    issuer = bodies[0].name if bodies else None
+    issuer_name = ((issuer.get("pl") if issuer else None) or "")[:500]
+    return title, issuer_name, record.issued_on or record.awarded_on or record.valid_from
+
+
 def apply_record(
     credential: Credential, record: CredentialRecord, encoded: JsonObject | None = None
 ) -> None:
     """Store a derived record (``encoded``: its JSON, if made already) and the sort columns."""
     credential.record = dict(record_to_json(record) if encoded is None else encoded)
     credential.record_version = importing.RECORD_VERSION
-    credential.title = (record.title.get("pl") or record.title.get("en") or "")[:500]
-    bodies = record.awarding_bodies
-    issuer = bodies[0].name if bodies else None
-    credential.issuer_name = ((issuer.get("pl") if issuer else None) or "")[:500]
-    credential.issued_on = record.issued_on or record.awarded_on or record.valid_from
+    credential.title, credential.issuer_name, credential.issued_on = record_columns(record)
 
 
 def apply_report(
@@ -285,7 +363,7 @@ def _find_by_hash(session: Session, user_id: int, digest: str) -> Credential | N
     )
 
 
-def duplicate_result(source: str, existing: Credential) -> ImportResult:
+def duplicate_result(source: str, existing: StoredCredential) -> ImportResult:
     """The result of an item whose bytes the holder already has as ``existing``."""
     return ImportResult(
         source,

@@ -1,18 +1,21 @@
-"""Storing checked import items a batch at a time: one savepoint and one flush for them all.
+"""Storing checked import items a batch at a time: a few bulk statements for them all.
 
 A batch is written in the job's transaction with the job's progress, so it commits whole or
-not at all. Should the batch's flush fail (a parallel upload of the same bytes, a bug), its
-savepoint is rolled back and each item is stored on its own, as a single upload does, so one
-bad item still never stops the others.
+not at all. Its rows are inserted in bulk, bypassing the unit of work (in a job, writing is
+what the job's own process spends its time on), and their search documents, built where the
+items were checked, are handed to the index as they are. Should a bulk insert fail (a parallel
+upload of the same bytes, a bug), the batch's savepoint is rolled back and each item is stored
+on its own, as a single upload does, so one bad item still never stops the others.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from wallet.envelope import EntryFailure, Envelope
@@ -20,16 +23,19 @@ from wallet.holder.credentials import (
     Checked,
     CheckedCredential,
     ImportResult,
+    StoredCredential,
     content_hash,
+    credential_values,
     duplicate_result,
     imported_result,
     internal_failure,
-    new_credential,
+    run_values,
     store_item,
 )
-from wallet.models import Credential
-from wallet.search.documents import document_for
+from wallet.models import Credential, VerificationRun
+from wallet.models.base import utcnow
 from wallet.search.indexing import prepare_documents
+from wallet.verification.report import Verdict
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +60,12 @@ def stored_by_hash(
 
 
 @dataclass(frozen=True)
-class _Placed:
-    """A credential added for an item, or the one (stored or added) it duplicates."""
+class _Inserted:
+    """A credential this batch inserted, as its items' results name it."""
 
-    source: str
-    credential: Credential
-    duplicate: bool
+    id: int
+    verdict: Verdict
+    title: str
 
 
 def store_batch(
@@ -71,63 +77,101 @@ def store_batch(
     credentials to find their CLR. Duplicates, of stored credentials or within the batch,
     store nothing. The caller commits.
     """
-    envelopes = [item.envelope for item in batch if isinstance(item, CheckedCredential)]
-    existing = stored_by_hash(session, user_id, envelopes)
+    checked = [item for item in batch if isinstance(item, CheckedCredential)]
+    existing = stored_by_hash(session, user_id, (item.envelope for item in checked))
+    fresh = _first_of_each(checked, existing)
     try:
         with session.begin_nested():
-            placed = _place(session, user_id, batch, existing, stored_ids)
-            session.flush()
+            inserted = _insert(session, user_id, fresh, stored_ids)
     except Exception:  # Rolled back to the savepoint: store one by one, each on its own.
         logger.warning("a batch could not be stored at once; storing it item by item")
         return _store_each(session, user_id, batch, stored_ids)
-    records = {item.digest: item.record for item in batch if isinstance(item, CheckedCredential)}
     prepare_documents(
         session,
         (
-            document_for(item.credential, (), records[item.credential.content_hash])
-            for item in placed
-            if isinstance(item, _Placed) and not item.duplicate
+            replace(item.row.document, credential_id=inserted[item.row.digest].id, user_id=user_id)
+            for item in fresh
         ),
     )
+    stored: dict[str, StoredCredential] = {**existing, **inserted}
+    fresh_items = {id(item) for item in fresh}
     return [
         item
         if isinstance(item, ImportResult)
-        else duplicate_result(item.source, item.credential)
-        if item.duplicate
-        else imported_result(item.source, item.credential)
-        for item in placed
+        else imported_result(item.envelope.source, stored[item.row.digest])
+        if id(item) in fresh_items
+        else duplicate_result(item.envelope.source, stored[item.row.digest])
+        for item in batch
     ]
 
 
-def _place(
+def _first_of_each(
+    checked: Sequence[CheckedCredential], existing: Mapping[str, Credential]
+) -> list[CheckedCredential]:
+    """The items to store: the first with each content the holder does not have yet."""
+    seen = set(existing)
+    fresh = []
+    for item in checked:
+        if item.row.digest not in seen:
+            seen.add(item.row.digest)
+            fresh.append(item)
+    return fresh
+
+
+def _insert(
     session: Session,
     user_id: int,
-    batch: Sequence[Checked],
-    existing: Mapping[str, Credential],
+    fresh: Sequence[CheckedCredential],
     stored_ids: Mapping[str, int],
-) -> list[ImportResult | _Placed]:
-    added: dict[str, Credential] = {}
-    by_source: dict[str, Credential] = {}
-    placed: list[ImportResult | _Placed] = []
-    for item in batch:
-        if isinstance(item, ImportResult):
-            placed.append(item)
-            continue
-        source = item.envelope.source
-        earlier = existing.get(item.digest) or added.get(item.digest)
-        if earlier is not None:
-            placed.append(_Placed(source, earlier, duplicate=True))
-            continue
-        credential = new_credential(user_id, item)
-        container = item.envelope.container or ""
-        if container in by_source:
-            credential.container = by_source[container]
-        else:
-            credential.container_id = stored_ids.get(container)
-        session.add(credential)
-        added[item.digest] = by_source[source] = credential
-        placed.append(_Placed(source, credential, duplicate=False))
-    return placed
+) -> dict[str, _Inserted]:
+    """Insert ``fresh`` with their first runs; the inserted credentials by content hash."""
+    now = utcnow()
+    in_batch = {item.envelope.source for item in fresh}
+    ids_by_source: dict[str, int] = {}
+    inserted: dict[str, _Inserted] = {}
+    waiting = list(fresh)
+    while waiting:
+        # A credential nested in a CLR of this batch is inserted once the CLR has its id.
+        ready = [
+            item
+            for item in waiting
+            if (item.envelope.container or "") not in in_batch
+            or item.envelope.container in ids_by_source
+        ]
+        if not ready:
+            raise ValueError("credentials of the batch are nested in each other")
+        ids = _insert_credentials(session, user_id, ready, now, {**stored_ids, **ids_by_source})
+        session.execute(
+            insert(VerificationRun),
+            [
+                {**run_values(user_id, item, now), "credential_id": credential_id}
+                for item, credential_id in zip(ready, ids, strict=True)
+            ],
+        )
+        for item, credential_id in zip(ready, ids, strict=True):
+            ids_by_source[item.envelope.source] = credential_id
+            inserted[item.row.digest] = _Inserted(credential_id, item.row.verdict, item.row.title)
+        done = {id(item) for item in ready}
+        waiting = [item for item in waiting if id(item) not in done]
+    return inserted
+
+
+def _insert_credentials(
+    session: Session,
+    user_id: int,
+    items: Sequence[CheckedCredential],
+    now: datetime,
+    container_ids: Mapping[str, int],
+) -> list[int]:
+    statement = insert(Credential).returning(Credential.id, sort_by_parameter_order=True)
+    rows = [
+        {
+            **credential_values(user_id, item, now),
+            "container_id": container_ids.get(item.envelope.container or ""),
+        }
+        for item in items
+    ]
+    return list(session.scalars(statement, rows))
 
 
 def _store_each(

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select, update
+from sqlalchemy import ColumnElement, and_, insert, select, update
 from sqlalchemy.orm import Session
 
 from wallet.envelope import EntryFailure, Envelope, clr_payloads
@@ -146,9 +147,12 @@ class ClaimedJob:
             session.rollback()
             return False
         results = store_batch(session, user_id, checked, stored_ids)
-        session.add_all(
-            _item_row(self._job_id, user_id, position, result)
-            for position, result in zip(range(batch.start, batch.end), results, strict=True)
+        session.execute(
+            insert(ImportItem),
+            [
+                _item_row(self._job_id, user_id, position, result)
+                for position, result in zip(range(batch.start, batch.end), results, strict=True)
+            ],
         )
         session.commit()
         stored_ids.update(
@@ -195,13 +199,13 @@ def _containers_of(
     return {container: containers[container]}
 
 
-def _item_row(job_id: int, user_id: int, position: int, result: ImportResult) -> ImportItem:
-    return ImportItem(
-        job_id=job_id,
-        user_id=user_id,
-        position=position,
-        source=result.source[:500],
-        outcome=result.outcome,
-        message=result.message,
-        credential_id=result.credential_id,
-    )
+def _item_row(job_id: int, user_id: int, position: int, result: ImportResult) -> dict[str, Any]:
+    return {
+        "job_id": job_id,
+        "user_id": user_id,
+        "position": position,
+        "source": result.source[:500],
+        "outcome": result.outcome,
+        "message": result.message,
+        "credential_id": result.credential_id,
+    }

@@ -22,7 +22,14 @@ from typing import Protocol
 from wallet.envelope import EntryFailure, Envelope
 from wallet.errors import FetchError
 from wallet.fetching import Fetched, Fetcher, OfflineFetcher
-from wallet.holder.credentials import Checked, check_item, internal_failure
+from wallet.holder.credentials import (
+    Checked,
+    CheckedCredential,
+    CredentialRow,
+    ImportResult,
+    check_item,
+    internal_failure,
+)
 from wallet.jsonvalues import JsonObject
 from wallet.verification.context import VerificationContext
 
@@ -177,8 +184,8 @@ class _Worker:
         while True:
             message = self._pipe.recv()
             if message[0] == "done":
-                results: list[Checked] = message[1]
-                return results
+                shipped: list[_Shipped] = message[1]
+                return [_rejoined(task, item) for task, item in zip(chunk, shipped, strict=True)]
             _, url, accept, max_bytes = message
             try:
                 self._pipe.send(("fetched", fetcher.fetch(url, accept=accept, max_bytes=max_bytes)))
@@ -217,4 +224,19 @@ def serve(pipe: Connection) -> None:
         except (EOFError, OSError):
             return
         run = replace(ctx, fetcher=fetcher)
-        pipe.send(("done", [check_guarded(task, run) for task in chunk]))
+        pipe.send(("done", [_shipped(check_guarded(task, run)) for task in chunk]))
+
+
+# What a worker sends back for an item: its envelope stays with the job, which has it already.
+_Shipped = CredentialRow | ImportResult
+
+
+def _shipped(checked: Checked) -> _Shipped:
+    return checked.row if isinstance(checked, CheckedCredential) else checked
+
+
+def _rejoined(task: CheckTask, shipped: _Shipped) -> Checked:
+    if isinstance(shipped, ImportResult):
+        return shipped
+    assert isinstance(task.item, Envelope)  # an unreadable entry is never a credential
+    return CheckedCredential(task.item, shipped)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -14,7 +16,7 @@ from wallet.records import CredentialRecord, LocalizedText, record_from_json
 from wallet.search import SearchDocument
 from wallet.search.concepts import labels_for
 from wallet.verification.report import report_from_json
-from wallet.verification.standing import standing_from
+from wallet.verification.standing import Standing, standing_from
 
 BATCH = 500
 
@@ -23,33 +25,53 @@ def document_for(
     credential: Credential, tags: Sequence[str], record: CredentialRecord | None
 ) -> SearchDocument:
     """The search document of one credential (``record`` None when it cannot be read)."""
-    base = SearchDocument(
+    return build_document(
         credential_id=credential.id,
         user_id=credential.user_id,
         title=credential.title,
         issuer=credential.issuer_name,
         issued_on=credential.issued_on,
         verdict=standing_from(credential.verdict, report_from_json(credential.report)),
-        tags=_distinct(tags),
+        tags=tags,
         note=credential.note or "",
+        record=record,
+    )
+
+
+def build_document(
+    *,
+    credential_id: int,
+    user_id: int,
+    title: str,
+    issuer: str,
+    issued_on: datetime | None,
+    verdict: Standing,
+    tags: Sequence[str],
+    note: str,
+    record: CredentialRecord | None,
+) -> SearchDocument:
+    """A search document from a credential's column values and its record."""
+    base = SearchDocument(
+        credential_id=credential_id,
+        user_id=user_id,
+        title=title,
+        issuer=issuer,
+        issued_on=issued_on,
+        verdict=verdict,
+        tags=_distinct(tags),
+        note=note,
     )
     if record is None:
         return base
     skills = [*record.skills, *(skill for o in record.learning_outcomes for skill in o.skills)]
-    return SearchDocument(
-        credential_id=base.credential_id,
-        user_id=base.user_id,
-        title=base.title,
-        issuer=base.issuer,
-        issued_on=base.issued_on,
-        verdict=base.verdict,
+    return replace(
+        base,
         description=_all_languages(record.description),
         criteria=_all_languages(record.criteria.narrative),
         skills=_distinct(label for skill in skills if (label := skill.label.get())),
         tags=_distinct([*tags, *record.tags]),
-        note=base.note,
         level=level_label(record),
-        other_titles="\n".join(text for _lang, text in record.title.entries if text != base.title),
+        other_titles="\n".join(text for _lang, text in record.title.entries if text != title),
         concept_labels="\n".join(
             dict.fromkeys(
                 [

@@ -103,10 +103,14 @@ def reindex_database(database_url: str, backend: str, folder: Path) -> int:
 def prepare_documents(session: Session, documents: Iterable[SearchDocument]) -> None:
     """Documents of credentials this transaction adds, so its commit need not read them back.
 
-    For bulk writers that hold each credential's record already; a later change to one of
+    For bulk writers that hold each credential's record already, and must call it for what
+    they insert with bulk statements (no flush sees those rows). A later change to one of
     these credentials in the same transaction drops its document, which is then read anew.
     """
-    _pending(session).prepared.update((doc.credential_id, doc) for doc in documents)
+    pending = _pending(session)
+    for document in documents:
+        pending.credentials.add(document.credential_id)
+        pending.prepared[document.credential_id] = document
 
 
 def pending_changes(session: Session) -> IndexChanges | None:
