@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 from whoosh import index, writing
 from whoosh.fields import ID, STORED, Schema
-from whoosh.query import Term
+from whoosh.query import Or, Term
 
 from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
 from wallet.search.collection import FACETS, Collection, Collections, Entry, analysed_words
@@ -67,10 +67,12 @@ class WhooshIndex:
             try:
                 for owner in changes.cleared_owners:
                     writer.delete_by_term("owner", str(owner))
-                for credential_id in changes.removed:
-                    writer.delete_by_term("key", str(credential_id))
+                replaced = [*changes.removed, *(doc.credential_id for doc in changes.documents)]
+                if replaced:
+                    # One search for all, as Whoosh advises: update_document opens one each.
+                    writer.delete_by_query(Or([Term("key", str(key)) for key in replaced]))
                 for document in changes.documents:
-                    writer.update_document(**_fields(document))
+                    writer.add_document(**_fields(document))
             except BaseException:
                 writer.cancel()
                 raise
