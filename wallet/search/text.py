@@ -51,6 +51,8 @@ _PLURAL_S_AFTER = frozenset("aeioulmnkdgpt")
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip diacritics ("Zarządzanie" → "zarzadzanie")."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED).lower())
+    if decomposed.isascii():  # nothing to strip: most English text, read quickly
+        return decomposed
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
