@@ -353,10 +353,15 @@ def _encode(value: object) -> JsonValue:
     if isinstance(value, tuple):
         return [_encode(item) for item in value]
     if is_dataclass(value) and not isinstance(value, type):
-        return {item.name: _encode(getattr(value, item.name)) for item in fields(value)}
+        return {name: _encode(getattr(value, name)) for name in _field_names(type(value))}
     if value is None or isinstance(value, str | bool | int | float):
         return value
     raise TypeError(f"cannot store a {type(value).__name__} in a credential record")
+
+
+@functools.cache  # one tuple per record class: every stored record encodes thousands of fields
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(kind))
 
 
 def _decode(kind: object, value: JsonValue) -> object:
