@@ -1,7 +1,7 @@
 """Running one claimed import job a batch at a time.
 
 Items are checked (verified, derived) with no transaction open, in worker processes when the
-job has them, while the previous batch is being written. Each batch is then written in one
+job has them, while earlier batches are being written. Each batch is then written in one
 short transaction whose first statement checks that this worker still holds the job at the
 batch's first position and moves the progress to its end: a worker that died or lost the job
 leaves whole batches only, and the next worker resumes after the last one committed. Every
@@ -11,6 +11,7 @@ the credentials that name it.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -32,6 +33,8 @@ from wallet.verification.prefetch import first_requests
 ContextFactory = Callable[[Session, int], VerificationContext]
 # Items per transaction: progress moves this often, and a dead worker loses at most this many.
 BATCH_SIZE = 100
+# Batches being checked while one is written: the verifiers never wait for the writing.
+LOOKAHEAD = 2
 
 
 @dataclass(frozen=True)
@@ -108,12 +111,11 @@ class ClaimedJob:
             (first, min(first + size, len(run.items)))
             for first in range(start, len(run.items), size)
         ]
-        upcoming = [self._submit(run, *bounds[0])] if bounds else []
+        upcoming = deque(self._submit(run, *bound) for bound in bounds[:LOOKAHEAD])
         for index in range(len(bounds)):
-            batch = upcoming.pop()
-            if index + 1 < len(bounds):
-                # The next batch is checked while this one is written.
-                upcoming.append(self._submit(run, *bounds[index + 1]))
+            batch = upcoming.popleft()
+            if index + LOOKAHEAD < len(bounds):
+                upcoming.append(self._submit(run, *bounds[index + LOOKAHEAD]))
             if not self._write(run.user_id, batch, batch.checked(), stored_ids):
                 return False
         return True
