@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 
 MIN_STEM = 3
@@ -51,9 +52,15 @@ _PLURAL_S_AFTER = frozenset("aeioulmnkdgpt")
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip diacritics ("Zarządzanie" → "zarzadzanie")."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED).lower())
-    if decomposed.isascii():  # nothing to strip: most English text, read quickly
+    if decomposed.isascii():  # nothing to strip: most English text
         return decomposed
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return decomposed.translate(_combining_marks())
+
+
+@functools.cache  # built at the first text with a mark, not at import: it scans every code point
+def _combining_marks() -> dict[int, None]:
+    """A translation table that deletes every combining mark."""
+    return {code: None for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))}
 
 
 @functools.lru_cache(maxsize=65536)  # words repeat across credentials: indexing stems each once
