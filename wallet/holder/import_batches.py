@@ -84,7 +84,9 @@ def store_batch(
         with session.begin_nested():
             inserted = _insert(session, user_id, fresh, stored_ids)
     except Exception:  # Rolled back to the savepoint: store one by one, each on its own.
-        logger.warning("a batch could not be stored at once; storing it item by item")
+        logger.warning(
+            "a batch could not be stored at once; storing it item by item", exc_info=True
+        )
         return _store_each(session, user_id, batch, stored_ids)
     prepare_documents(
         session,
@@ -163,7 +165,9 @@ def _insert_credentials(
     now: datetime,
     container_ids: Mapping[str, int],
 ) -> list[int]:
-    statement = insert(Credential).returning(Credential.id, sort_by_parameter_order=True)
+    # Matched by content hash (unique among them), not by order: unordered, SQLite too
+    # inserts many rows per statement.
+    statement = insert(Credential).returning(Credential.content_hash, Credential.id)
     rows = [
         {
             **credential_values(user_id, item, now),
@@ -171,7 +175,8 @@ def _insert_credentials(
         }
         for item in items
     ]
-    return list(session.scalars(statement, rows))
+    ids = {digest: credential_id for digest, credential_id in session.execute(statement, rows)}
+    return [ids[item.row.digest] for item in items]
 
 
 def _store_each(
