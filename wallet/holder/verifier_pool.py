@@ -8,6 +8,7 @@ chunk is tried again item by item in a fresh worker, and an item that kills it a
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import multiprocessing
@@ -217,6 +218,9 @@ class _ParentFetcher:
 
 def serve(pipe: Connection) -> None:
     """A worker process's loop: check each chunk sent; end when the job's process goes."""
+    # Everything imported so far lives as long as the process: the collector need not scan it
+    # again each time verification's many short-lived objects trigger it.
+    gc.freeze()
     fetcher = _ParentFetcher(pipe)
     while True:
         try:
