@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tests.support.archives import BAD_ENTRY, signed_badge, zip_archive
 from tests.support.bulk_jobs import (
+    T0,
     add_user,
     badges,
     context_for,
@@ -37,6 +38,7 @@ from tests.support.databases import (
 )
 from tests.support.web import FormClient
 from wallet.db import Database
+from wallet.demo.portfolio import DemoIssuers, data_analyst_clr
 from wallet.holder import import_batches, import_jobs
 from wallet.holder.credentials import INTERNAL_FAILURE, CheckedCredential
 from wallet.holder.verifier_pool import (
@@ -265,3 +267,21 @@ def test_job_json_progress_moves_batch_by_batch(
         (5, 25, "running"),
         (20, 100, "done"),
     ]
+
+
+@pytest.mark.parametrize("batch_size", [2, 10], ids=["across-batches", "same-batch"])
+def test_run_job_nested_credentials_are_stored_inside_their_clr(
+    database: Database, db_session: Session, batch_size: int
+) -> None:
+    user_id = add_user(database, "ola@example.org")
+    clr = data_analyst_clr(DemoIssuers.generate(T0), "ola@example.org", T0)
+    entries = {"badge.json": signed_badge("Badge 1"), "clr.json": clr}
+    job_id = queue_job(database, user_id, zip_archive(entries))
+    import_jobs.run_pending_jobs(database.sessions, context_for, batch_size=batch_size)
+    items = items_of(db_session, job_id)
+    assert [item.outcome for item in items] == [ItemOutcome.IMPORTED] * 4
+    stored = [db_session.get(Credential, item.credential_id) for item in items]
+    badge, transcript, *nested = stored
+    assert badge is not None and transcript is not None and len(nested) == 2
+    assert badge.container_id is None and transcript.container_id is None
+    assert [credential.container_id for credential in nested if credential] == [transcript.id] * 2
