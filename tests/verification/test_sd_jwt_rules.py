@@ -8,6 +8,7 @@ reads is part of the behaviour too, and so are the requests a verifier sends to 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -27,13 +28,15 @@ from tests.support.jose_issuer import (
     sign_compact,
 )
 from tests.verification.test_sd_jwt import (
+    AT,
     VCT,
     context,
     learning_credential,
     serve_metadata,
     with_key_binding,
 )
-from wallet.fetching import SafeFetcher
+from wallet.fetching import Fetched, SafeFetcher
+from wallet.verification.context import VerificationContext
 from wallet.verification.jose import MAX_KEY_DOCUMENT_BYTES
 from wallet.verification.report import Check, CheckStatus, Message, Report, Verdict
 from wallet.verification.sd_jwt import (
@@ -238,6 +241,19 @@ def test_format_ignores_whitespace_around_the_token(fetcher: SafeFetcher) -> Non
     checks = verify_sd_jwt(f"\n {did_signed(claims, disclosures)}\n", context(fetcher))
     assert only(checks, "key_binding").status is CheckStatus.SKIPPED
     assert Report.of(checks).verdict is Verdict.VERIFIED
+
+
+def test_parse_sd_jwt_reads_each_disclosure_and_the_key_binding() -> None:
+    element = disclosure("Clean a data set", salt="salt-1")
+    prop = disclosure("Anna", "given_name", salt="salt-2")
+    token = issuer_jwt() + "~" + element + "~" + prop + "~"
+    parsed = parse_sd_jwt(token + "kb.jwt.sig")
+    assert [(d.encoded, d.salt, d.name, d.value) for d in parsed.disclosures] == [
+        (element, "salt-1", None, "Clean a data set"),
+        (prop, "salt-2", "given_name", "Anna"),
+    ]
+    assert (parsed.key_binding, parsed.presented_part) == ("kb.jwt.sig", token)
+    assert parse_sd_jwt(token).key_binding is None
 
 
 # --- disclosures -----------------------------------------------------------------------------
@@ -608,6 +624,55 @@ def test_issuer_key_in_the_header_is_not_looked_up_in_metadata(
     assert "trust" not in [c.code for c in checks]
 
 
+def did_web_issuer(server: LocalServer, key: IssuerKey) -> str:
+    """A did:web on the loopback server whose document lists ``key`` as ``#key-1``."""
+    did = "did:web:" + server.host.replace(":", "%3A")
+    method = {
+        "id": f"{did}#key-1",
+        "type": "JsonWebKey",
+        "controller": did,
+        "publicKeyJwk": key.public_jwk(),
+    }
+    document = {"id": did, "verificationMethod": [method], "assertionMethod": ["#key-1"]}
+    server.serve("/.well-known/did.json", json.dumps(document))
+    return did
+
+
+def test_issuer_key_of_a_did_web_issuer_is_read_over_the_scheme_given(
+    fetcher: SafeFetcher, http_server: LocalServer
+) -> None:
+    key = new_key()
+    did = did_web_issuer(http_server, key)
+    token = learning_credential(key, header={"kid": did + "#key-1"}, iss=did)
+    checks = verify_sd_jwt(token, context(fetcher), web_scheme="http")
+    assert only(checks, "key_resolution").detail == did
+    assert Report.of(checks).verdict is Verdict.VERIFIED
+    assert http_server.requests == ["/.well-known/did.json"]
+
+
+def test_issuer_key_of_a_did_web_issuer_is_read_over_https_by_default(
+    fetcher: SafeFetcher, http_server: LocalServer
+) -> None:
+    key = new_key()
+    did = did_web_issuer(http_server, key)
+    token = learning_credential(key, header={"kid": did + "#key-1"}, iss=did)
+    status, message, detail = key_failure(verify_sd_jwt(token, context(fetcher)))
+    assert (status, message) == (CheckStatus.SKIPPED, KEY_NOT_FETCHED)
+    assert detail is not None
+    assert detail.startswith(f"fetching https://{http_server.host}/.well-known/did.json failed")
+
+
+def test_issuer_binding_of_a_header_key_looks_in_the_did_web_document_over_the_scheme_given(
+    fetcher: SafeFetcher, http_server: LocalServer
+) -> None:
+    key = new_key()
+    did = did_web_issuer(http_server, key)
+    token = learning_credential(key, header={"jwk": key.public_jwk()}, iss=did)
+    checks = verify_sd_jwt(token, context(fetcher), web_scheme="http")
+    assert only(checks, "issuer_binding").status is CheckStatus.PASSED
+    assert Report.of(checks).verdict is Verdict.VERIFIED
+
+
 # --- issuer metadata -------------------------------------------------------------------------
 
 
@@ -636,18 +701,23 @@ def test_metadata_key_is_asked_for_as_json_and_names_its_issuer(
     assert [h["Accept"] for h in http_server.request_headers] == ["application/json"]
 
 
-def test_metadata_of_an_issuer_with_a_trailing_slash_drops_the_slash(
-    fetcher: SafeFetcher, http_server: LocalServer
+@pytest.mark.parametrize(
+    ("path", "metadata"),
+    [("/tenants/uni/", "/tenants/uni"), ("/tenants/X", "/tenants/X")],
+    ids=["trailing-slash", "last-letter"],
+)
+def test_metadata_is_at_the_issuer_path_without_its_trailing_slash(
+    path: str, metadata: str, fetcher: SafeFetcher, http_server: LocalServer
 ) -> None:
     key = new_key("ES256")
-    issuer = http_server.url("/tenants/uni/")
+    issuer = http_server.url(path)
     http_server.serve(
-        "/.well-known/jwt-vc-issuer/tenants/uni",
+        "/.well-known/jwt-vc-issuer" + metadata,
         json.dumps({"issuer": issuer, "jwks": {"keys": [key.public_jwk(kid="k1")]}}),
     )
     checks = metadata_checks(fetcher, key, issuer)
     assert Report.of(checks).verdict is Verdict.VERIFIED
-    assert http_server.requests == ["/.well-known/jwt-vc-issuer/tenants/uni"]
+    assert http_server.requests == ["/.well-known/jwt-vc-issuer" + metadata]
 
 
 def test_metadata_of_an_issuer_without_path_is_at_the_well_known_address(
@@ -865,4 +935,33 @@ def test_metadata_keys_larger_than_the_cap_are_refused(
         CheckStatus.SKIPPED,
         KEY_NOT_FETCHED,
         f"{jwks_uri} is {MAX_KEY_DOCUMENT_BYTES + 1} bytes; the limit is {MAX_KEY_DOCUMENT_BYTES}",
+    )
+
+
+@dataclass
+class UncappedFetcher:
+    """The real fetcher, ignoring the caller's byte cap (its own 2 MB cap still holds)."""
+
+    inner: SafeFetcher
+
+    def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
+        return self.inner.fetch(url, accept=accept)
+
+
+def test_metadata_larger_than_the_cap_is_refused_even_by_a_fetcher_without_one(
+    fetcher: SafeFetcher, http_server: LocalServer
+) -> None:
+    key = new_key("ES256")
+    issuer = http_server.url("/u")
+    metadata = {"issuer": issuer, "jwks": {"keys": [key.public_jwk(kid="k1")]}}
+    url = http_server.serve(
+        "/.well-known/jwt-vc-issuer/u", padded(metadata, MAX_KEY_DOCUMENT_BYTES + 1)
+    )
+    token = learning_credential(key, header={"kid": "k1"}, iss=issuer)
+    checks = verify_sd_jwt(token, VerificationContext(fetcher=UncappedFetcher(fetcher), at=AT))
+    assert key_failure(checks) == (
+        CheckStatus.FAILED,
+        KEY_NOT_FOUND,
+        f"{url} is not a JSON object: JSON document is {MAX_KEY_DOCUMENT_BYTES + 1} bytes; "
+        f"the limit is {MAX_KEY_DOCUMENT_BYTES}",
     )
