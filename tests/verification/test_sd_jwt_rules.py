@@ -50,6 +50,11 @@ from wallet.verification.sd_jwt import (
 )
 
 AUDIENCE = "https://verifier.example"
+SD_JWT_VC = Message("This is an SD-JWT verifiable credential.", "To jest poświadczenie SD-JWT VC.")
+PLAIN_SD_JWT = Message(
+    "This is a selectively disclosable JWT (SD-JWT).",
+    "To jest token JWT z selektywnym ujawnianiem (SD-JWT).",
+)
 UNREADABLE = Message("This is not a readable SD-JWT.", "To nie jest czytelny token SD-JWT.")
 MISMATCHED = Message(
     "The revealed details do not match what the issuer signed.",
@@ -112,23 +117,7 @@ def disclosure_detail(token: str, fetcher: SafeFetcher) -> str | None:
 
 @pytest.mark.parametrize(
     ("typ", "message"),
-    [
-        (
-            "dc+sd-jwt",
-            Message("This is an SD-JWT verifiable credential.", "To jest poświadczenie SD-JWT VC."),
-        ),
-        (
-            "vc+sd-jwt",
-            Message("This is an SD-JWT verifiable credential.", "To jest poświadczenie SD-JWT VC."),
-        ),
-        (
-            "example+sd-jwt",
-            Message(
-                "This is a selectively disclosable JWT (SD-JWT).",
-                "To jest token JWT z selektywnym ujawnianiem (SD-JWT).",
-            ),
-        ),
-    ],
+    [("dc+sd-jwt", SD_JWT_VC), ("vc+sd-jwt", SD_JWT_VC), ("example+sd-jwt", PLAIN_SD_JWT)],
 )
 def test_format_says_whether_the_token_is_an_sd_jwt_vc(
     typ: str, message: Message, fetcher: SafeFetcher
