@@ -26,12 +26,13 @@ class Route:
 
 
 class LocalServer:
-    """Serves registered routes; records every path requested."""
+    """Serves registered routes; records every path requested and the headers it came with."""
 
     def __init__(self, httpd: ThreadingHTTPServer) -> None:
         self._httpd = httpd
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.request_headers: list[dict[str, str]] = []
 
     @property
     def base_url(self) -> str:
@@ -66,6 +67,7 @@ def _handler_for(server: LocalServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             server.requests.append(self.path)
+            server.request_headers.append(dict(self.headers.items()))
             route = server.routes.get(self.path)
             if route is None:
                 self.send_response(404)

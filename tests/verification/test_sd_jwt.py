@@ -58,11 +58,6 @@ CONCEALED = ("family_name", "given_name", "assessment_grade", "achievement_title
 
 
 @pytest.fixture
-def fetcher() -> SafeFetcher:
-    return SafeFetcher(allow_loopback=True, timeout=5)
-
-
-@pytest.fixture
 def ca() -> CertifiedKey:
     return make_ca(at=AT)
 
