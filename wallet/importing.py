@@ -8,7 +8,7 @@ their types. Everything else in Plecak uses ``from wallet import importing``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
 from wallet.envelope import CredentialFormat, EntryFailure, Envelope
@@ -23,6 +23,7 @@ __all__ = [
     "EntryFailure",
     "Envelope",
     "is_legacy_document",
+    "iter_any",
     "legacy_version",
     "normalise",
     "parse_edc_xml",
@@ -37,6 +38,7 @@ __all__ = [
 read_envelopes: Callable[[bytes, str], list[Envelope]] = _package.read_envelopes
 read_archive: Callable[[bytes, str], list[Envelope | EntryFailure]] = _package.read_archive
 read_any: Callable[[bytes, str], list[Envelope | EntryFailure]] = _package.read_any
+iter_any: Callable[[bytes, str], Iterator[Envelope | EntryFailure]] = _package.iter_any
 
 
 class _UpgradeAssertion(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import struct
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -309,24 +309,21 @@ def run_job(
     return True
 
 
-def read_payload(payload: bytes) -> list[Envelope | EntryFailure]:
-    """Every item of an upload in a stable order; an unreadable file becomes a failed item."""
-    items: list[Envelope | EntryFailure] = []
+def read_payload(payload: bytes) -> Iterator[Envelope | EntryFailure]:
+    """Every item of an upload in a stable order, as it is read; an unreadable file becomes a
+    failed item."""
     for part in decode_parts(payload):
         try:
-            items.extend(importing.read_any(part.data, part.name))
+            yield from importing.iter_any(part.data, part.name)
         except WalletError as error:
-            items.append(EntryFailure(part.name, error.code, error.message, error.detail))
+            yield EntryFailure(part.name, error.code, error.message, error.detail)
         except UnicodeDecodeError:
-            items.append(
-                EntryFailure(
-                    part.name,
-                    "credential_format",
-                    PLAIN_MESSAGES["credential_format"],
-                    "text that is not UTF-8",
-                )
+            yield EntryFailure(
+                part.name,
+                "credential_format",
+                PLAIN_MESSAGES["credential_format"],
+                "text that is not UTF-8",
             )
-    return items
 
 
 def _end_job(

@@ -12,9 +12,10 @@ the credentials that name it.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, insert, select, update
@@ -84,14 +85,18 @@ class ClaimedJob:
 
     def run(
         self,
-        items: list[Envelope | EntryFailure],
+        items: Iterable[Envelope | EntryFailure],
         user_id: int,
         start: int,
         context_for: ContextFactory,
     ) -> bool:
-        """Check and store the items from ``start``; False if another worker took the job."""
+        """Check and store the items from ``start``; False if another worker took the job.
+
+        ``items`` are read as they are needed: the first batches are being checked while the
+        rest of the upload is read, and the job's total is known from its first write.
+        """
         session = self._session
-        if not fenced(session, self._job_id, self._token, start, total=len(items)):
+        if not fenced(session, self._job_id, self._token, start, processed=start):
             session.rollback()
             return False
         session.commit()
@@ -99,26 +104,45 @@ class ClaimedJob:
         stored_ids = _stored_ids(session, self._job_id)
         session.rollback()  # end the reads before anything is fetched
         fetcher = SharedFetcher(ctx.fetcher)
-        run = _Run(replace(ctx, fetcher=fetcher), fetcher, user_id, items, clr_payloads(items))
+        run = _Run(replace(ctx, fetcher=fetcher), fetcher, user_id, [], {})
         try:
-            return self._run_batches(run, start, stored_ids)
+            return self._run_batches(run, iter(items), start, stored_ids)
         finally:
             fetcher.close()
 
-    def _run_batches(self, run: _Run, start: int, stored_ids: dict[str, int]) -> bool:
+    def _run_batches(
+        self,
+        run: _Run,
+        reading: Iterator[Envelope | EntryFailure],
+        start: int,
+        stored_ids: dict[str, int],
+    ) -> bool:
         size = self._batch_size
-        bounds = [
-            (first, min(first + size, len(run.items)))
-            for first in range(start, len(run.items), size)
-        ]
-        upcoming = deque(self._submit(run, *bound) for bound in bounds[:LOOKAHEAD])
+        upcoming = deque(
+            self._submit(run, *bound)
+            for bound in self._bounds(run, islice(reading, start + LOOKAHEAD * size), start)
+        )
+        bounds = self._bounds(run, reading, start)  # the rest, read while those are checked
+        total = len(run.items)
         for index in range(len(bounds)):
             batch = upcoming.popleft()
             if index + LOOKAHEAD < len(bounds):
                 upcoming.append(self._submit(run, *bounds[index + LOOKAHEAD]))
-            if not self._write(run.user_id, batch, batch.checked(), stored_ids):
+            if not self._write(run.user_id, batch, batch.checked(), stored_ids, total):
                 return False
         return True
+
+    def _bounds(
+        self, run: _Run, reading: Iterable[Envelope | EntryFailure], start: int
+    ) -> list[tuple[int, int]]:
+        """Read on into ``run``; the batches from ``start`` over everything read so far.
+
+        A CLR comes before the credentials nested in it, so its payload is at hand for them.
+        """
+        run.items.extend(reading)
+        run.containers.update(clr_payloads(run.items))
+        size, count = self._batch_size, len(run.items)
+        return [(first, min(first + size, count)) for first in range(start, count, size)]
 
     def _submit(self, run: _Run, start: int, end: int) -> _Batch:
         """Start checking positions ``start``–``end``, except what the holder already has."""
@@ -142,10 +166,17 @@ class ClaimedJob:
         return _Batch(start, end, known, self._checker.submit(tasks, run.ctx))
 
     def _write(
-        self, user_id: int, batch: _Batch, checked: list[Checked], stored_ids: dict[str, int]
+        self,
+        user_id: int,
+        batch: _Batch,
+        checked: list[Checked],
+        stored_ids: dict[str, int],
+        total: int,
     ) -> bool:
         session = self._session
-        if not fenced(session, self._job_id, self._token, batch.start, processed=batch.end):
+        if not fenced(
+            session, self._job_id, self._token, batch.start, processed=batch.end, total=total
+        ):
             session.rollback()
             return False
         results = store_batch(session, user_id, checked, stored_ids)

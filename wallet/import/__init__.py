@@ -11,6 +11,7 @@ from .legacy_badges import upgrade_legacy_badge_class as upgrade_legacy_badge_cl
 from .legacy_badges import upgrade_legacy_issuer as upgrade_legacy_issuer
 from .normalise import RECORD_VERSION as RECORD_VERSION
 from .normalise import normalise as normalise
+from .reading import iter_any as iter_any
 from .reading import read_any as read_any
 from .reading import read_archive as read_archive
 from .reading import read_envelopes as read_envelopes

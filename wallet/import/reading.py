@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import replace
 
 from wallet.envelope import CredentialFormat, EntryFailure, Envelope
@@ -42,14 +43,22 @@ def read_archive(data: bytes, source: str) -> list[Envelope | EntryFailure]:
 
 def read_any(data: bytes, source: str) -> list[Envelope | EntryFailure]:
     """Whatever the bytes are: archives give per-entry results, other files their envelopes."""
+    return list(iter_any(data, source))
+
+
+def iter_any(data: bytes, source: str) -> Iterator[Envelope | EntryFailure]:
+    """``read_any`` an entry at a time, for a reader that starts on the first ones early.
+
+    The size and kind are checked before the first item: those refusals come at once.
+    """
     if len(data) > MAX_INPUT_BYTES:
         raise CredentialFormatError(
             f"the file is larger than {MAX_INPUT_BYTES} bytes", reason="too_large"
         )
     kind = detect_kind(data)
     if kind is InputKind.ZIP:
-        return _read_archive(data, source, depth=0)
-    return list(_read_single(data, source, kind))
+        return _iter_archive(data, source, depth=0)
+    return iter(_read_single(data, source, kind))
 
 
 def _read_single(data: bytes, source: str, kind: InputKind) -> list[Envelope]:
@@ -111,13 +120,15 @@ def _from_baked(content: BakedContent, data: bytes, source: str, media: str) -> 
 
 
 def _read_archive(data: bytes, source: str, *, depth: int) -> list[Envelope | EntryFailure]:
-    results: list[Envelope | EntryFailure] = []
+    return list(_iter_archive(data, source, depth=depth))
+
+
+def _iter_archive(data: bytes, source: str, *, depth: int) -> Iterator[Envelope | EntryFailure]:
     for item in archive_entries(data, source):
         if isinstance(item, EntryFailure):
-            results.append(item)
-            continue
-        results.extend(_read_entry(item, depth))
-    return results
+            yield item
+        else:
+            yield from _read_entry(item, depth)
 
 
 def _read_entry(entry: ArchiveEntry, depth: int) -> list[Envelope | EntryFailure]:
