@@ -11,16 +11,12 @@ and prints p50/p95 milliseconds. Each read is written to the holder's access log
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask.testing import FlaskClient
-
 # Run as a script, this folder is on sys.path: the portfolio builder is shared with pages.py.
-from pages import build_portfolio
+from pages import build_portfolio, measure, same
 
 from wallet import create_app
 from wallet.config import Settings
@@ -81,31 +77,17 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {TOKEN}"}
         rows = []
         for label, limit in (("credentials, page of 10", 10), ("credentials, page of 100", 100)):
-            paths = [
-                f"/ims/ob/v3p0/credentials?limit={limit}&offset={(n * limit) % len(ids)}"
-                for n in range(args.requests)
-            ]
-            rows.append((label, *measure(client, paths, headers)))
-        profile = ["/ims/ob/v3p0/profile"] * args.requests
-        rows.append(("profile", *measure(client, profile, headers)))
+
+            def page(n: int, limit: int = limit) -> str:
+                return f"/ims/ob/v3p0/credentials?limit={limit}&offset={(n * limit) % len(ids)}"
+
+            rows.append((label, *measure(client, page, args.requests, headers)))
+        profile = same("/ims/ob/v3p0/profile")
+        rows.append(("profile", *measure(client, profile, args.requests, headers)))
         print(f"{len(ids)} credentials; {args.requests} requests per row")
         for page, p50, p95 in rows:
             print(f"{page:<28} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
         database.engine.dispose()
-
-
-def measure(client: FlaskClient, paths: list[str], headers: dict[str, str]) -> tuple[float, float]:
-    """p50 and p95 milliseconds of GETs of ``paths`` (after two warm-ups), each answering 200."""
-    for path in paths[:2]:
-        client.get(path, headers=headers)
-    timings = []
-    for path in paths:
-        start = time.perf_counter()
-        response = client.get(path, headers=headers)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    timings.sort()
-    return statistics.median(timings), timings[max(0, round(len(timings) * 0.95) - 1)]
 
 
 if __name__ == "__main__":
