@@ -6,20 +6,24 @@ under an older canonicaliser's N-Quads, or under a draft suite name, adds a non-
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.support.di_issuer import TestIssuer, achievement_credential
-from tests.verification.test_data_integrity import ASTRAL_TAGS, CONTROL_NAME
+from tests.verification.test_data_integrity import ASTRAL_TAGS, CONTROL_NAME, NoNetwork
 from wallet.jsonvalues import JsonObject, JsonValue
 from wallet.verification import canonical
 from wallet.verification.canonical import Escaping, Ordering, offline_loader
 from wallet.verification.data_integrity import JCS, RDFC, read_proof, verify_signature
+from wallet.verification.jsonld import ContextLoader, MemoryContextStore
 from wallet.verification.keys import PublicKey
 from wallet.verification.proofs import (
     BAD_PROOF,
     EDDSA_2022,
     INVALID,
+    REMOTE_CONTEXT,
     VALID,
     WRONG_KEY_TYPE,
 )
@@ -145,3 +149,17 @@ def test_a_failure_after_context_pruning_is_confirmed_without_it(
     assert _checks(issuer, signed) == [PASSED]
     signed["name"] = "Advanced Data Literacy"
     assert _checks(issuer, signed) == [MISMATCH]
+
+
+def test_a_proof_under_contexts_plecak_does_not_ship_reads_them_through_the_loader(
+    issuer: TestIssuer,
+) -> None:
+    url = "https://contexts.example/plain/v1"
+    context: JsonObject = {"@context": {"@vocab": "https://vocab.example/#"}}
+    credential: JsonObject = {"@context": url, "name": "Data Literacy", "issuer": issuer.did}
+    signed = issuer.sign(credential, RDFC, contexts={url: context})
+    store = MemoryContextStore(bodies={url: json.dumps(context).encode()})
+    loader = ContextLoader(NoNetwork(), store)
+    checks = verify_signature(signed, read_proof(signed), issuer.private_key.public_key(), loader)
+    remote = Check("context", CheckStatus.WARNING, REMOTE_CONTEXT, required=False, detail=url)
+    assert checks == [remote, PASSED]
