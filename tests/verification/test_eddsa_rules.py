@@ -163,3 +163,18 @@ def test_a_proof_under_contexts_plecak_does_not_ship_reads_them_through_the_load
     checks = verify_signature(signed, read_proof(signed), issuer.private_key.public_key(), loader)
     remote = Check("context", CheckStatus.WARNING, REMOTE_CONTEXT, required=False, detail=url)
     assert checks == [remote, PASSED]
+
+
+def test_an_old_canonicaliser_variant_keeps_proof_options_under_the_same_escaping(
+    issuer: TestIssuer,
+) -> None:
+    credential = achievement_credential(issuer.did)
+    assert isinstance(credential["credentialSubject"], dict)
+    achievement = credential["credentialSubject"]["achievement"]
+    assert isinstance(achievement, dict)
+    achievement["tag"] = list(ASTRAL_TAGS)
+    # A control character in the proof options makes them differ between the two escapings.
+    signed = issuer.sign(credential, RDFC, created="2026-01-01T00:00:00Z\x01", ordering="utf16")
+    detail = "rdfc escaping, utf16 order"
+    retried = Check("canonicalization", CheckStatus.WARNING, RETRIED, required=False, detail=detail)
+    assert _checks(issuer, signed) == [retried, PASSED]
