@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +100,16 @@ def database(
     request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
 ) -> Iterator[Database]:
     """A migrated, empty database on each engine under test."""
-    if request.param == "postgresql":
-        url = request.getfixturevalue("_postgres_schema")
-        with postgres_database(url) as database:
+    with _database_on(request.param, request, sqlite_template, tmp_path) as database:
+        yield database
+
+
+@contextmanager
+def _database_on(
+    engine: str, request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path
+) -> Iterator[Database]:
+    if engine == "postgresql":
+        with postgres_database(request.getfixturevalue("_postgres_schema")) as database:
             yield database
     else:
         with sqlite_database(sqlite_template, tmp_path) as database:
@@ -126,13 +134,9 @@ def search_database(
     request: pytest.FixtureRequest, backend: str, sqlite_template: Path, tmp_path: Path
 ) -> Iterator[Database]:
     """A migrated, empty database of the engine ``backend`` names."""
-    if backend.startswith("postgresql"):
-        url = request.getfixturevalue("_postgres_schema")
-        with postgres_database(url) as database:
-            yield database
-    else:
-        with sqlite_database(sqlite_template, tmp_path) as database:
-            yield database
+    engine = backend.split("-")[0]
+    with _database_on(engine, request, sqlite_template, tmp_path) as database:
+        yield database
 
 
 @pytest.fixture
