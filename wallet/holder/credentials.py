@@ -22,6 +22,7 @@ from wallet.models.base import utcnow
 from wallet.records import CredentialRecord, record_to_json
 from wallet.search import SearchDocument
 from wallet.search.documents import build_document
+from wallet.search.indexing import prepare_documents
 from wallet.verification.context import VerificationContext
 from wallet.verification.report import Report, Verdict, report_to_json
 from wallet.verification.standing import standing_from
@@ -219,6 +220,9 @@ def store_item(
             credential.container_id = stored_ids.get(envelope.container or "")
             session.add(credential)
             session.flush()
+            # Built where it was checked: the index need not read the credential back.
+            document = replace(checked.row.document, credential_id=credential.id, user_id=user_id)
+            prepare_documents(session, [document])
     except IntegrityError:
         # Imported meanwhile by a parallel upload: the first one wins.
         found = _find_by_hash(session, user_id, checked.row.digest)
