@@ -221,7 +221,7 @@ def store_item(
             session.add(credential)
             session.flush()
             # Built where it was checked: the index need not read the credential back.
-            document = replace(checked.row.document, credential_id=credential.id, user_id=user_id)
+            document = checked.row.document.stored_as(credential.id, user_id)
             prepare_documents(session, [document])
     except IntegrityError:
         # Imported meanwhile by a parallel upload: the first one wins.

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,6 @@ from whoosh.query import Or, Term
 
 from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
 from wallet.search.collection import FACETS, Collection, Collections, Entry, analysed_words
-from wallet.search.text import terms
 from wallet.verification.standing import Standing
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class WhooshIndex:
                 if replaced:
                     # One search for all, as Whoosh advises: update_document opens one each.
                     writer.delete_by_query(Or([Term("key", str(key)) for key in replaced]))
-                for document in changes.documents:
+                for document in chain(changes.documents, changes.added):
                     writer.add_document(**_fields(document))
             except BaseException:
                 writer.cancel()
@@ -152,7 +152,9 @@ class WhooshIndex:
             self._collections.clear()
             return
         self._collections.forget(changes.cleared_owners)
-        self._collections.forget(document.user_id for document in changes.documents)
+        self._collections.forget(
+            document.user_id for document in chain(changes.documents, changes.added)
+        )
         self._collections.forget(self._collections.holding(changes.removed))
         self._generation = now
 
@@ -166,8 +168,8 @@ def _fields(document: SearchDocument) -> dict[str, object]:
         document.issuer,
         int(issued.timestamp()) if issued else None,
         document.verdict.value,
-        " ".join(terms(document.title_text())),
-        " ".join(terms(document.body())),
+        document.title_terms,
+        document.body_terms,
         {facet.value: document.facet_values(facet) for facet in FACETS},
     )
     return {"key": str(document.credential_id), "owner": str(document.user_id), "document": entry}
