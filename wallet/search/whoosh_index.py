@@ -32,6 +32,10 @@ INDEX_NAME = "credentials"
 WRITE_LOCK_TIMEOUT = 30.0
 # How many entries the in-memory collections may hold together.
 MAX_CACHED_ENTRIES = 100_000
+# A commit that only adds documents leaves merging segments to a later commit, until there are
+# this many: merging copies earlier documents anew (unpickled, compressed again), which was
+# most of a bulk import's index writing. Bounded, as each search opens every segment.
+MAX_UNMERGED_SEGMENTS = 32
 
 
 def _schema() -> Schema:
@@ -77,7 +81,8 @@ class WhooshIndex:
                 writer.cancel()
                 raise
             previous = writer.generation - 1
-            writer.commit()
+            only_added = not (changes.cleared_owners or changes.removed or changes.documents)
+            writer.commit(merge=not only_added or len(writer.segments) >= MAX_UNMERGED_SEGMENTS)
             self._forget(changes, unchanged_since=previous, now=writer.generation)
 
     def rebuild(self, session: Session, documents: Iterable[SearchDocument]) -> int:
