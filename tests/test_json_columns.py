@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 from tests.support.search_data import store_credential
-from wallet.db import Database, json_text
+from wallet.db import Database, encoded_json, json_text
 from wallet.models import Credential, User
 
 UNUSUAL = {
@@ -41,3 +41,19 @@ def test_a_record_with_unusual_values_comes_back_unchanged(
             {"id": credential.id},
         ).scalar_one()
     assert json.loads(raw) == [UNUSUAL]
+
+
+def test_encoded_json_is_stored_as_it_was_encoded(
+    database: Database, db_session: Session, make_user: Callable[..., User]
+) -> None:
+    credential = store_credential(db_session, make_user().id, "Odznaka")
+    db_session.commit()
+    with database.sessions() as session:
+        session.execute(
+            update(Credential)
+            .where(Credential.id == credential.id)
+            .values(report=encoded_json([UNUSUAL]))
+        )
+        session.commit()
+        assert session.get_one(Credential, credential.id).report == [UNUSUAL]
+    assert json_text(encoded_json(UNUSUAL)) == json_text(UNUSUAL)

@@ -28,6 +28,20 @@ def create_database_engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True, json_serializer=json_text)
 
 
+class EncodedJson(str):
+    """JSON text made already, which a JSON column stores as it is.
+
+    A bulk import encodes each credential's record and report in the worker process that
+    checked it: one string crosses to the job's process instead of a tree of objects, and the
+    job's process does not encode it again.
+    """
+
+
+def encoded_json(value: Any) -> EncodedJson:
+    """``value`` as the text a JSON column stores."""
+    return EncodedJson(json_text(value))
+
+
 def json_text(value: Any) -> str:
     """The text of a JSON column's value.
 
@@ -35,6 +49,8 @@ def json_text(value: Any) -> str:
     library (a bulk import writes thousands); what it refuses, integers beyond 64 bits and keys
     that are not strings, the standard library writes.
     """
+    if isinstance(value, EncodedJson):
+        return value
     try:
         return orjson.dumps(value).decode()
     except TypeError:
