@@ -9,6 +9,7 @@ from wallet.errors import CredentialFormatError, FetchError, WalletError
 from wallet.fetching import Fetcher
 from wallet.jsonvalues import JsonObject, JsonValue, parse_json_object
 from wallet.verification.context import VerificationContext
+from wallet.verification.dates import parse_datetime
 from wallet.verification.dids import KeyResolutionError
 from wallet.verification.issuer_keys import issuer_binding_check
 from wallet.verification.jose import (
@@ -151,7 +152,9 @@ def _consistency_check(decoded: VcJwt) -> Check:
     if "sub" in decoded.claims and subject_id is not None and subject_id != decoded.claims["sub"]:
         problems.append("sub differs from credentialSubject.id")
     for claim, moment in (("nbf", decoded.not_before), ("exp", decoded.expires)):
-        stated = _parse_iso(vc.get(_CLAIM_PROPERTIES[claim]))
+        value = vc.get(_CLAIM_PROPERTIES[claim])
+        # A date the validity check cannot read is refused there, not compared here.
+        stated = parse_datetime(value) if isinstance(value, str) else None
         if moment is not None and stated is not None and stated != moment:
             problems.append(f"{claim} differs from {_CLAIM_PROPERTIES[claim]}")
     if problems:
@@ -238,16 +241,6 @@ def _numeric_date(value: JsonValue) -> dt.datetime | None:
     if value is not None:
         raise CredentialFormatError("a JWT date is not a number")
     return None
-
-
-def _parse_iso(value: JsonValue) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _text(value: JsonValue) -> str | None:
