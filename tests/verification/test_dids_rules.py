@@ -161,7 +161,7 @@ def test_did_key_document_lists_its_one_multikey_for_every_signing_purpose() -> 
 
 
 @pytest.mark.parametrize("did", list(DID_KEYS)[:3])
-@pytest.mark.parametrize("suffix", ["", "?versionTime=2025-01-01T00:00:00Z"])
+@pytest.mark.parametrize("suffix", ["", "?versionTime=2025-01-01T00:00:00Z", "?a=1?b=2"])
 def test_did_key_method_is_its_one_key_named_or_not(did: str, suffix: str) -> None:
     fingerprint = did.removeprefix("did:key:")
     for url in (f"{did}{suffix}#{fingerprint}", f"{did}{suffix}"):
@@ -172,6 +172,12 @@ def test_did_key_method_is_its_one_key_named_or_not(did: str, suffix: str) -> No
             did,
         )
         assert raw(resolved.public_key) == raw(seeded(int(DID_KEYS[did]["seed"], 16)))
+
+
+def test_did_key_method_once_resolved_is_remembered() -> None:
+    url = f"{ZERO_SEED_DID}#{ZERO_SEED_DID[8:]}"
+    first = resolve_verification_method(url, NoNetwork())
+    assert resolve_verification_method(url, NoNetwork()) is first
 
 
 @pytest.mark.parametrize(
@@ -790,7 +796,7 @@ def test_listed_keys_are_the_usable_keys_of_the_purpose_in_order() -> None:
                 "bad", KEY, publicKeyMultibase="z2DQUyFHStG42FqbEhyM6LhkEqqV45NGGqKCwNxVWWu7Yzj"
             ),
             method("odd", KEY, type="EcdsaSecp256k1VerificationKey2019"),
-            method("a", seeded(13)),
+            method("a", seeded(13), id="#a"),
             method("c", seeded(15)),
             method("b", seeded(99)),
         ],
