@@ -185,13 +185,22 @@ def test_did_method_is_resolved_over_the_scheme_and_for_the_purpose_given(
 
 
 def test_did_method_is_resolved_over_https_by_default() -> None:
+    fetcher = RecordingFetcher()
+    assert refusal(lambda: resolve_key("did:web:issuer.example#k", fetcher)) == (
+        "KeyResolutionError",
+        "no DID document at https://issuer.example/.well-known/did.json (HTTP 404)",
+    )
+    assert fetcher.asked == ["https://issuer.example/.well-known/did.json"]
+
+
+def test_did_web_method_is_not_read_over_plain_http_from_another_host() -> None:
     detail = "did:web over plain http is only allowed for loopback hosts"
     assert refusal(
         lambda: resolve_key("did:web:issuer.example#k", NoNetwork(), web_scheme="http")
-    ) == (
-        "KeyResolutionError",
-        detail,
-    )
+    ) == ("KeyResolutionError", detail)
+
+
+def test_method_that_is_neither_did_nor_web_address_cannot_be_resolved_here() -> None:
     assert refusal(lambda: resolve_key("urn:uuid:1#k", NoNetwork())) == (
         "UnsupportedMethodError",
         "'urn:uuid:1#k' is neither a DID nor an http(s) URL",
@@ -395,7 +404,7 @@ def test_issuer_binding_of_a_did_web_issuer_is_read_over_https_by_default() -> N
     assert fetcher.asked == ["https://issuer.example/.well-known/did.json"]
 
 
-@pytest.mark.parametrize("fragment", ["", f"#{P256}"])
+@pytest.mark.parametrize("fragment", ["", f"#{P256}", "#a#b"])
 def test_issuer_binding_of_a_did_issuer_reads_the_document_of_the_did(fragment: str) -> None:
     other = P384
     signer = key(f"{DID_KEY}#{P256}", DID_KEY)
