@@ -47,7 +47,10 @@ RELATIONSHIPS = (
 
 
 def refusal(call: Callable[[], object]) -> tuple[str, str]:
-    """The class and detail of the error ``call`` raises (not kept: see test_dids_rules)."""
+    """The class and detail of the error ``call`` raises.
+
+    The error is not kept, so the socket of a refused fetch is closed now, not in a later test.
+    """
     try:
         call()
     except WalletError as error:

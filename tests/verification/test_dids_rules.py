@@ -49,7 +49,12 @@ DID_ACCEPT = "application/did+json, application/did+ld+json;q=0.9, application/j
 CAP = 256 * 1024
 JWK_CAP = 16 * 1024
 DID = "did:web:issuer.example"
-SIGNING_PURPOSES = ("authentication", "assertionMethod", "capabilityDelegation")
+SIGNING_PURPOSES = (
+    "authentication",
+    "assertionMethod",
+    "capabilityDelegation",
+    "capabilityInvocation",
+)
 
 
 def raw(key: PublicKey | Ed25519PrivateKey) -> bytes:
@@ -239,7 +244,7 @@ def test_did_jwk_document_of_the_published_p256_example() -> None:
     assert document == jwk_document(
         P256_DID_JWK,
         DID_JWKS[P256_DID_JWK]["publicKeyJwk"],
-        (*SIGNING_PURPOSES, "capabilityInvocation"),
+        SIGNING_PURPOSES,
     )
 
 
@@ -248,9 +253,8 @@ def test_did_jwk_signing_key_is_listed_for_every_signing_purpose(use: str | None
     key = seeded(7)
     jwk = okp(key) if use is None else okp(key, use=use)
     did = did_jwk(jwk)
-    purposes = (*SIGNING_PURPOSES, "capabilityInvocation")
-    assert resolve_did_document(did, NoNetwork()) == jwk_document(did, jwk, purposes)
-    for purpose in purposes:
+    assert resolve_did_document(did, NoNetwork()) == jwk_document(did, jwk, SIGNING_PURPOSES)
+    for purpose in SIGNING_PURPOSES:
         resolved = resolve_verification_method(f"{did}#0", NoNetwork(), purpose=purpose)
         assert (resolved.id, resolved.controller, raw(resolved.public_key)) == (
             f"{did}#0",
