@@ -6,7 +6,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from wallet.errors import CredentialFormatError, FetchError, ValidationError, WalletError
 from wallet.fetching import Fetcher
@@ -174,7 +174,9 @@ def did_web_url(did: str, *, scheme: str = "https") -> str:
         raise KeyResolutionError(f"{did!r} has an invalid did:web path")
     if scheme != "https" and not _is_loopback_host(host):
         raise KeyResolutionError("did:web over plain http is only allowed for loopback hosts")
-    suffix = "/".join(path) + "/did.json" if path else ".well-known/did.json"
+    # Segments are decoded to be checked only: a "%23" or "%3F" must not end the path early.
+    encoded = [quote(segment, safe="") for segment in path]
+    suffix = "/".join(encoded) + "/did.json" if path else ".well-known/did.json"
     return f"{scheme}://{host}/{suffix}"
 
 
