@@ -499,6 +499,23 @@ def test_resolve_header_key_no_kid_issuer_with_a_fragment_reads_the_did(
     assert spki(found.public_key) == spki(key.private_key.public_key())
 
 
+def test_resolve_header_key_no_kid_relative_key_ids_are_read_against_the_did(
+    fetcher: SafeFetcher, http_server: LocalServer
+) -> None:
+    key = new_key()
+    did = f"did:web:{http_server.host.replace(':', '%3A')}"
+    method = {
+        "id": f"{did}#k0",
+        "type": "JsonWebKey2020",
+        "controller": did,
+        "publicKeyJwk": key.public_jwk(),
+    }
+    document = {"id": did, "verificationMethod": [method], "assertionMethod": ["#k0"]}
+    http_server.serve("/.well-known/did.json", json.dumps(document))
+    found = resolve_header_key({}, fetcher, issuer=f"{did}#org#x", web_scheme="http")
+    assert spki(found.public_key) == spki(key.private_key.public_key())
+
+
 @pytest.mark.parametrize("count", [0, 2])
 def test_resolve_header_key_no_kid_did_with_other_than_one_key_is_refused(
     count: int, fetcher: SafeFetcher, http_server: LocalServer
