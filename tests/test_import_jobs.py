@@ -21,7 +21,15 @@ from wallet.fetching import SafeFetcher
 from wallet.holder import credentials, import_jobs, job_batches, verifier_pool
 from wallet.holder.import_jobs import UploadPart
 from wallet.holder.job_runner import JobRunner
-from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState, User
+from wallet.models import (
+    Credential,
+    ImportItem,
+    ImportJob,
+    ImportUpload,
+    ItemOutcome,
+    JobState,
+    User,
+)
 from wallet.page_links import credential_links
 from wallet.verification.context import VerificationContext
 
@@ -116,7 +124,7 @@ def test_run_pending_jobs_archive_with_bad_entry_imports_the_rest(
     assert import_jobs.run_pending_jobs(database.sessions, context_for, clock=clock_at(T0)) == 1
     job = job_row(db_session, job_id)
     assert (job.state, job.processed, job.total) == (JobState.DONE, 4, 4)
-    assert job.payload is None and job.finished_at == T0
+    assert db_session.get(ImportUpload, job_id) is None and job.finished_at == T0
     assert outcomes(db_session, job_id) == [ItemOutcome.IMPORTED] * 3 + [ItemOutcome.FAILED]
     assert stored_credentials(db_session) == 3
     failed = db_session.scalars(select(ImportItem).where(ImportItem.position == 3)).one()

@@ -154,7 +154,7 @@ def test_run_job_every_batch_reaches_the_search_index(
 
 def summary(checked: Sequence[object]) -> list[tuple[object, ...]]:
     return [
-        (item.envelope.source, item.row.verdict, item.row.record)
+        (item.envelope.source, item.row.verdict, json.loads(item.row.record))
         if isinstance(item, CheckedCredential)
         else (item,)
         for item in checked

@@ -88,3 +88,30 @@ def test_upgrade_to_session_ids_keeps_rows_and_gives_each_user_its_own(
         identifiers = connection.execute(text("SELECT count(*) FROM holder_identifiers")).scalar()
     assert len(set(session_ids)) == 2 and all(len(value) >= 32 for value in session_ids)
     assert identifiers == 2
+
+
+def test_upgrade_moves_a_queued_jobs_upload_out_of_its_row(empty_engine) -> None:  # type: ignore[no-untyped-def]
+    upgrade_schema(empty_engine, "0011")
+    with empty_engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, password_hash, display_name, created_at, "
+                "session_id) VALUES (1, 'u@example.org', 'x', 'n', CURRENT_TIMESTAMP, 's')"
+            )
+        )
+        for number, payload in ((1, b"PLECAK-UPLOAD-1\nqueued"), (2, None)):
+            connection.execute(
+                text(
+                    "INSERT INTO import_jobs (id, user_id, source, payload, state, total, "
+                    "processed, created_at) VALUES (:id, 1, 'a.zip', :payload, 'queued', 0, 0, "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"id": number, "payload": payload},
+            )
+    upgrade_schema(empty_engine)
+    with empty_engine.connect() as connection:
+        uploads = connection.execute(text("SELECT job_id, data FROM import_uploads")).all()
+        columns = {column["name"] for column in inspect(connection).get_columns("import_jobs")}
+        jobs = connection.execute(text("SELECT count(*) FROM import_jobs")).scalar()
+    assert [(job_id, bytes(data)) for job_id, data in uploads] == [(1, b"PLECAK-UPLOAD-1\nqueued")]
+    assert "payload" not in columns and jobs == 2

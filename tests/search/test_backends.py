@@ -15,7 +15,8 @@ from wallet.accounts import delete_account
 from wallet.db import Database
 from wallet.models import Credential, Tag, User
 from wallet.search import Facet, SearchIndex, SearchQuery, SearchResults
-from wallet.search.indexing import create_search_index, reindex
+from wallet.search.documents import load_documents
+from wallet.search.indexing import create_search_index, prepare_documents, reindex
 from wallet.search.whoosh_index import WhooshIndex
 from wallet.verification.report import Verdict
 from wallet.verification.standing import Standing
@@ -333,3 +334,17 @@ def test_search_hidden_credential_is_not_found_until_shown_again(
     again.hidden = False
     session.commit()
     assert sorted(found(index, ola, "kryptografia")) == sorted([secret.id, shown.id])
+
+
+def test_a_bulk_writers_prepared_document_is_found_and_a_later_change_replaces_it(
+    index: SearchIndex, session: Session, owner: Owner
+) -> None:
+    ola = owner("ola")
+    credential = store_credential(session, ola.id, "Kryptografia stosowana")
+    prepare_documents(session, load_documents(session, [credential.id]))
+    session.commit()
+    assert found(index, ola, "kryptografii") == [credential.id]
+    credential.note = "Zaliczone z wyróżnieniem"
+    session.commit()
+    assert found(index, ola, "wyroznieniem") == [credential.id]
+    assert run(index, ola).total == 1

@@ -83,10 +83,12 @@ class TestIssuer:
         contexts: Mapping[str, JsonObject] | None = None,
         escaping: Escaping = "rdfc",
         ordering: Ordering = "code_point",
+        proof_options: Mapping[str, JsonValue] | None = None,
     ) -> JsonObject:
         """``credential`` with a ``suite`` proof; escaping and ordering emulate old signers.
 
-        ``contexts`` serves context documents that Plecak does not bundle, by URL.
+        ``contexts`` serves context documents that Plecak does not bundle, by URL;
+        ``proof_options`` adds options (such as ``domain``) to the proof and its configuration.
         """
         document = copy.deepcopy(credential)
         document.pop("proof", None)
@@ -99,6 +101,7 @@ class TestIssuer:
             "created": created,
             "verificationMethod": verification_method or self.method_id,
             "proofPurpose": proof_purpose,
+            **copy.deepcopy(dict(proof_options or {})),
         }
         # The proof configuration is the proof options with the document's @context.
         config = dict(options)

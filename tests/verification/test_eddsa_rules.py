@@ -178,3 +178,19 @@ def test_an_old_canonicaliser_variant_keeps_proof_options_under_the_same_escapin
     detail = "rdfc escaping, utf16 order"
     retried = Check("canonicalization", CheckStatus.WARNING, RETRIED, required=False, detail=detail)
     assert _checks(issuer, signed) == [retried, PASSED]
+
+
+def test_an_old_canonicaliser_variant_sorts_proof_options_in_its_own_order(
+    issuer: TestIssuer,
+) -> None:
+    # Only the proof options hold astral characters: two domains that sort one way by code
+    # point and the other by UTF-16 code unit, so the options alone decide the order.
+    credential = achievement_credential(issuer.did)
+    domains: JsonValue = list(ASTRAL_TAGS)
+    signed = issuer.sign(credential, RDFC, ordering="utf16", proof_options={"domain": domains})
+    detail = "rdfc escaping, utf16 order"
+    retried = Check("canonicalization", CheckStatus.WARNING, RETRIED, required=False, detail=detail)
+    assert _checks(issuer, signed) == [retried, PASSED]
+    assert _checks(issuer, issuer.sign(credential, RDFC, proof_options={"domain": domains})) == [
+        PASSED
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -14,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from wallet import importing
+from wallet.db import EncodedJson, encoded_json
 from wallet.envelope import EntryFailure, Envelope, clr_payloads, with_container
 from wallet.errors import N_, NotFoundError, WalletError
 from wallet.jsonvalues import JsonObject
@@ -110,9 +112,10 @@ class CredentialRow:
     """
 
     digest: str
-    linked: dict[str, JsonObject]
-    record: JsonObject
-    report: list[dict[str, object]]
+    # JSON columns, as their text (see ``EncodedJson``).
+    linked: EncodedJson
+    record: EncodedJson
+    report: EncodedJson
     verdict: Verdict
     title: str
     issuer_name: str
@@ -182,9 +185,9 @@ def check_item(
     title, issuer_name, issued_on = record_columns(record)
     row = CredentialRow(
         digest=content_hash(item.raw),
-        linked=linked,
-        record=dict(record_to_json(record)),
-        report=report_to_json(report),
+        linked=encoded_json(linked),
+        record=encoded_json(record_to_json(record)),
+        report=encoded_json(report_to_json(report)),
         verdict=report.verdict,
         title=title,
         issuer_name=issuer_name,
@@ -221,7 +224,7 @@ def store_item(
             session.add(credential)
             session.flush()
             # Built where it was checked: the index need not read the credential back.
-            document = replace(checked.row.document, credential_id=credential.id, user_id=user_id)
+            document = checked.row.document.stored_as(credential.id, user_id)
             prepare_documents(session, [document])
     except IntegrityError:
         # Imported meanwhile by a parallel upload: the first one wins.
@@ -235,9 +238,18 @@ def store_item(
 def new_credential(user_id: int, checked: CheckedCredential) -> Credential:
     """The rows of a checked credential (its record, report and first run), not yet added."""
     now = utcnow()
-    credential = Credential(**credential_values(user_id, checked, now))
-    credential.runs.append(VerificationRun(**run_values(user_id, checked, now)))
+    credential = Credential(**_decoded(credential_values(user_id, checked, now)))
+    credential.runs.append(VerificationRun(**_decoded(run_values(user_id, checked, now))))
     return credential
+
+
+def _decoded(values: dict[str, Any]) -> dict[str, Any]:
+    # An object's JSON attributes hold values, not text: code that reads them before they are
+    # loaded back from the database must see what they will be.
+    return {
+        name: json.loads(value) if isinstance(value, EncodedJson) else value
+        for name, value in values.items()
+    }
 
 
 def credential_values(user_id: int, checked: CheckedCredential, now: datetime) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select
@@ -90,10 +90,7 @@ def store_batch(
         return _store_each(session, user_id, batch, stored_ids)
     prepare_documents(
         session,
-        (
-            replace(item.row.document, credential_id=inserted[item.row.digest].id, user_id=user_id)
-            for item in fresh
-        ),
+        (item.row.document.stored_as(inserted[item.row.digest].id, user_id) for item in fresh),
     )
     stored: dict[str, StoredCredential] = {**existing, **inserted}
     fresh_items = {id(item) for item in fresh}

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from wallet import importing
 from wallet.envelope import EntryFailure, Envelope
@@ -17,7 +17,7 @@ from wallet.errors import N_, PLAIN_MESSAGES, NotFoundError, ValidationError, Wa
 from wallet.holder.credentials import INTERNAL_FAILURE, content_hash
 from wallet.holder.job_batches import BATCH_SIZE, ClaimedJob, ContextFactory, held
 from wallet.holder.verifier_pool import InProcessChecker, ItemChecker
-from wallet.models import Credential, ImportItem, ImportJob, ItemOutcome, JobState
+from wallet.models import Credential, ImportItem, ImportJob, ImportUpload, ItemOutcome, JobState
 from wallet.models.base import utcnow
 from wallet.verification.report import Verdict
 
@@ -131,12 +131,13 @@ def create_job(session: Session, user_id: int, parts: Sequence[UploadPart]) -> I
     job = ImportJob(
         user_id=user_id,
         source=", ".join(part.name for part in parts)[:500],
-        payload=encode_parts(parts),
         state=JobState.QUEUED,
         total=0,
         processed=0,
     )
     session.add(job)
+    session.flush()
+    session.add(ImportUpload(job_id=job.id, data=encode_parts(parts)))
     session.flush()
     return job
 
@@ -291,10 +292,10 @@ def run_job(
             return False
         claimed = ClaimedJob(session, job_id, token, checker or InProcessChecker(), batch_size)
         try:
-            job = session.scalars(
-                select(ImportJob).options(undefer(ImportJob.payload)).where(ImportJob.id == job_id)
-            ).one()
-            user_id, start, payload = job.user_id, job.processed, job.payload or b""
+            job = session.get_one(ImportJob, job_id)
+            user_id, start = job.user_id, job.processed
+            upload = select(ImportUpload.data).where(ImportUpload.job_id == job_id)
+            payload = session.scalar(upload) or b""
             # A read before a write would make SQLite refuse the write if another worker
             # committed in between: the fence starts a transaction of its own.
             session.rollback()
@@ -335,9 +336,9 @@ def _end_job(
         .values(
             state=JobState.FAILED if error else JobState.DONE,
             finished_at=now,
-            payload=None,
             error=error,
         )
     )
-    session.connection().execute(statement)
+    if session.connection().execute(statement).rowcount:
+        session.execute(delete(ImportUpload).where(ImportUpload.job_id == job_id))
     session.commit()

@@ -5,7 +5,7 @@ from wallet.models.base import Base
 from wallet.models.connect import Connection, ConnectionState
 from wallet.models.credentials import Credential, DocumentLink, VerificationRun
 from wallet.models.didauth import DidChallenge
-from wallet.models.imports import ImportItem, ImportJob, ItemOutcome, JobState
+from wallet.models.imports import ImportItem, ImportJob, ImportUpload, ItemOutcome, JobState
 from wallet.models.pathways import HolderPathway, MatchDecision, PathwayDecision
 from wallet.models.portfolio import (
     Collection,
@@ -60,6 +60,7 @@ __all__ = [
     "IdentifierKind",
     "ImportItem",
     "ImportJob",
+    "ImportUpload",
     "ItemOutcome",
     "JobState",
     "MatchDecision",

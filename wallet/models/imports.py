@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from wallet.models.base import Base, enum_by_value, utcnow
 
@@ -29,7 +29,7 @@ class ItemOutcome(enum.Enum):
 
 
 class ImportJob(Base):
-    """An upload being imported; ``payload`` is dropped once the job ends."""
+    """An upload being imported: its progress (the bytes are an ``ImportUpload``)."""
 
     __tablename__ = "import_jobs"
     __table_args__ = ({"sqlite_autoincrement": True},)
@@ -37,7 +37,6 @@ class ImportJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(500))
-    payload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     state: Mapped[JobState] = mapped_column(enum_by_value(JobState), index=True)
     total: Mapped[int] = mapped_column(Integer, default=0)
     processed: Mapped[int] = mapped_column(Integer, default=0)
@@ -45,6 +44,21 @@ class ImportJob(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+class ImportUpload(Base):
+    """The uploaded bytes of a job, deleted once it ends.
+
+    Apart from the job's row because SQLite rewrites a whole row on every update, and the job's
+    progress is updated after each batch.
+    """
+
+    __tablename__ = "import_uploads"
+
+    job_id: Mapped[int] = mapped_column(
+        ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ImportItem(Base):

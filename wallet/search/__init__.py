@@ -8,6 +8,7 @@ keeps them in step with the database after each commit.
 
 from __future__ import annotations
 
+import copy
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from wallet.search.text import terms
 from wallet.verification.standing import Standing
 
 PAGE_SIZE = 20
@@ -57,6 +59,22 @@ class SearchDocument:
     other_titles: str = ""
     # The skills' labels in every language the credential or the bundled vocabulary gives.
     concept_labels: str = ""
+    # The analysed words (space-separated stems) of ``title_text()`` and ``body()``, as both
+    # indexes store them: worked out once, where the document is made (in a job, the worker
+    # process that checked the credential).
+    title_terms: str = field(init=False, compare=False, repr=False)
+    body_terms: str = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title_terms", " ".join(terms(self.title_text())))
+        object.__setattr__(self, "body_terms", " ".join(terms(self.body())))
+
+    def stored_as(self, credential_id: int, user_id: int) -> SearchDocument:
+        """This document with the ids of the stored credential, its words not analysed again."""
+        stored = copy.copy(self)
+        object.__setattr__(stored, "credential_id", credential_id)
+        object.__setattr__(stored, "user_id", user_id)
+        return stored
 
     @property
     def year(self) -> int | None:
@@ -65,15 +83,19 @@ class SearchDocument:
 
     def facet_values(self, facet: Facet) -> tuple[str, ...]:
         """This document's values for ``facet`` (none, one, or several)."""
-        values: dict[Facet, tuple[str, ...]] = {
-            Facet.ISSUER: (self.issuer,) if self.issuer else (),
-            Facet.SKILL: self.skills,
-            Facet.LEVEL: (self.level,) if self.level else (),
-            Facet.YEAR: (str(self.year),) if self.year else (),
-            Facet.STATUS: (self.verdict.value,),
-            Facet.TAG: self.tags,
-        }
-        return values[facet]
+        match facet:
+            case Facet.ISSUER:
+                return (self.issuer,) if self.issuer else ()
+            case Facet.SKILL:
+                return self.skills
+            case Facet.LEVEL:
+                return (self.level,) if self.level else ()
+            case Facet.YEAR:
+                return (str(self.year),) if self.year else ()
+            case Facet.STATUS:
+                return (self.verdict.value,)
+            case Facet.TAG:
+                return self.tags
 
     def title_text(self) -> str:
         """The title in every language it was given in."""
@@ -158,17 +180,21 @@ class SearchResults:
 
 @dataclass(frozen=True)
 class IndexChanges:
-    """What to change in an index: owners to empty, documents to drop, documents to (re)write.
+    """What to change in an index: owners to empty, documents to drop, documents to (re)write,
+    and documents of credentials the transaction added.
 
-    Applied in that order, so an owner re-indexed in full is emptied first.
+    Applied in that order, so an owner re-indexed in full is emptied first. An added
+    credential's id is new (ids are never reused: AUTOINCREMENT on SQLite, a sequence on
+    PostgreSQL), so no index holds a document to replace for it.
     """
 
     cleared_owners: frozenset[int] = frozenset()
     removed: tuple[int, ...] = ()
     documents: tuple[SearchDocument, ...] = ()
+    added: tuple[SearchDocument, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.cleared_owners or self.removed or self.documents)
+        return bool(self.cleared_owners or self.removed or self.documents or self.added)
 
 
 class SearchIndex(Protocol):

@@ -127,12 +127,12 @@ def pending_changes(session: Session) -> IndexChanges | None:
     ]
     unread = loose - {doc.credential_id for doc in prepared}
     found = [doc for doc in load_documents(session, unread) if doc.user_id not in pending.owners]
-    found += prepared
-    found_ids = {doc.credential_id for doc in found}
+    found_ids = {doc.credential_id for doc in (*found, *prepared)}
     return IndexChanges(
         cleared_owners=frozenset(pending.owners),
         removed=tuple(sorted(loose - found_ids)),
         documents=tuple(documents + found),
+        added=tuple(prepared),
     )
 
 

@@ -36,7 +36,6 @@ from wallet.models import User
 from wallet.models.base import Base, UTCDateTime
 from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
 from wallet.search.collection import FACETS, Collection, Collections, Entry, analysed_words
-from wallet.search.text import terms
 from wallet.verification.standing import Standing
 
 BATCH = 1000
@@ -121,8 +120,9 @@ class PostgresIndex:
                     .returning(_t.user_id)
                 )
             )
-        _insert(session, changes.documents)
-        owners.update(document.user_id for document in changes.documents)
+        documents = [*changes.documents, *changes.added]
+        _insert(session, documents)
+        owners.update(document.user_id for document in documents)
         _renew_versions(session, owners)
 
     def rebuild(self, session: Session, documents: Iterable[SearchDocument]) -> int:
@@ -209,6 +209,6 @@ def _row(document: SearchDocument) -> dict[str, Any]:
         "year": document.year,
         "skills": list(document.skills),
         "tags": list(document.tags),
-        "title_terms": " ".join(terms(document.title_text())),
-        "body_terms": " ".join(terms(document.body())),
+        "title_terms": document.title_terms,
+        "body_terms": document.body_terms,
     }

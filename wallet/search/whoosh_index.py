@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,6 @@ from whoosh.query import Or, Term
 
 from wallet.search import IndexChanges, SearchDocument, SearchHit, SearchQuery, SearchResults
 from wallet.search.collection import FACETS, Collection, Collections, Entry, analysed_words
-from wallet.search.text import terms
 from wallet.verification.standing import Standing
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,10 @@ INDEX_NAME = "credentials"
 WRITE_LOCK_TIMEOUT = 30.0
 # How many entries the in-memory collections may hold together.
 MAX_CACHED_ENTRIES = 100_000
+# A commit that only adds documents leaves merging segments to a later commit, until there are
+# this many: merging copies earlier documents anew (unpickled, compressed again), which was
+# most of a bulk import's index writing. Bounded, as each search opens every segment.
+MAX_UNMERGED_SEGMENTS = 32
 
 
 def _schema() -> Schema:
@@ -71,13 +75,14 @@ class WhooshIndex:
                 if replaced:
                     # One search for all, as Whoosh advises: update_document opens one each.
                     writer.delete_by_query(Or([Term("key", str(key)) for key in replaced]))
-                for document in changes.documents:
+                for document in chain(changes.documents, changes.added):
                     writer.add_document(**_fields(document))
             except BaseException:
                 writer.cancel()
                 raise
             previous = writer.generation - 1
-            writer.commit()
+            only_added = not (changes.cleared_owners or changes.removed or changes.documents)
+            writer.commit(merge=not only_added or len(writer.segments) >= MAX_UNMERGED_SEGMENTS)
             self._forget(changes, unchanged_since=previous, now=writer.generation)
 
     def rebuild(self, session: Session, documents: Iterable[SearchDocument]) -> int:
@@ -152,7 +157,9 @@ class WhooshIndex:
             self._collections.clear()
             return
         self._collections.forget(changes.cleared_owners)
-        self._collections.forget(document.user_id for document in changes.documents)
+        self._collections.forget(
+            document.user_id for document in chain(changes.documents, changes.added)
+        )
         self._collections.forget(self._collections.holding(changes.removed))
         self._generation = now
 
@@ -166,8 +173,8 @@ def _fields(document: SearchDocument) -> dict[str, object]:
         document.issuer,
         int(issued.timestamp()) if issued else None,
         document.verdict.value,
-        " ".join(terms(document.title_text())),
-        " ".join(terms(document.body())),
+        document.title_terms,
+        document.body_terms,
         {facet.value: document.facet_values(facet) for facet in FACETS},
     )
     return {"key": str(document.credential_id), "owner": str(document.user_id), "document": entry}
