@@ -221,19 +221,9 @@ def test_algorithm_of_given_list_is_used() -> None:
         algorithm_of({"alg": "EdDSA"}, OB2_ALGORITHMS)
 
 
-@pytest.mark.parametrize(
-    ("alg", "make"),
-    [
-        ("RS384", lambda: new_key("RS256")),
-        ("RS512", lambda: new_key("RS256")),
-        ("PS256", lambda: new_key("PS256")),
-        ("PS384", lambda: new_key("PS256")),
-        ("PS512", lambda: new_key("PS256")),
-        ("ES384", p384_key),
-    ],
-)
-def test_verify_signature_ob2_and_jades_algorithms_are_verified(alg: str, make: Any) -> None:
-    key: IssuerKey = make()
+@pytest.mark.parametrize("alg", ["RS384", "RS512", "PS256", "PS384", "PS512", "ES384"])
+def test_verify_signature_ob2_and_jades_algorithms_are_verified(alg: str) -> None:
+    key = p384_key() if alg == "ES384" else new_key("RS256")
     jws = split_compact(sign_compact({"alg": alg}, {"a": 1}, key))
     public = key_from_jwk(key.public_jwk())
     assert verify_signature(alg, jws.signing_input, jws.signature, public)
