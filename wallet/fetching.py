@@ -289,6 +289,7 @@ class SafeFetcher:
         watchdog = threading.Timer(max(deadline - time.monotonic(), 0.0), connection.abort)
         watchdog.daemon = True
         watchdog.start()
+        response: http.client.HTTPResponse | None = None
         try:
             connection.request(
                 request.method,
@@ -323,6 +324,10 @@ class SafeFetcher:
             ) from None
         finally:
             watchdog.cancel()
+            # The response owns the socket once the server said it closes: a body refused
+            # unread would keep it open until garbage collection.
+            if response is not None:
+                response.close()
             connection.close()
 
     def _connection(self, target: _Target, deadline: float) -> _AbortableConnection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import threading
 import time
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.httpserver import LocalServer
+from tests.support.httpserver import LocalServer, running_server
 from tests.support.trickle import trickling_server
 from wallet.errors import FetchError
 from wallet.fetching import (
@@ -83,6 +84,22 @@ def test_fetch_declared_length_over_cap_refused(http_server: LocalServer) -> Non
     url = http_server.serve("/big", b"x" * 3000)
     with pytest.raises(FetchError):
         SafeFetcher(allow_loopback=True).fetch(url, max_bytes=1000)
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts open file descriptors")
+def test_fetch_declared_length_over_cap_closes_the_connection() -> None:
+    before = open_descriptors()
+    with running_server() as server:
+        url = server.serve("/big", b"x" * 3000)
+        # The kept traceback keeps the fetch's locals, the unread response among them.
+        with pytest.raises(FetchError) as refused:
+            SafeFetcher(allow_loopback=True).fetch(url, max_bytes=1000)
+    assert open_descriptors() == before
+    assert "the limit is 1000" in refused.value.detail
 
 
 def test_fetch_streamed_body_over_cap_refused(unsized_port: int) -> None:
