@@ -10,14 +10,15 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from pyld import canon, jsonld
+from pyld.nquads import serialize_nquad
 
 from tests.support.di_issuer import _loader, base58_encode, jcs
 from wallet.jsonvalues import JsonObject, JsonValue
@@ -101,7 +102,7 @@ class EcdsaIssuer:
         document, options, config = self._prepare(credential, SD, proof_options)
         loader = _loader({})
         ephemeral = ec.generate_private_key(ec.SECP256R1())
-        statements, label_map = _relabelled(urdna2015(document, loader, False))
+        statements, label_map = _relabelled(canonical_quads(document, loader, False))
         indexes = [i for i, statement in enumerate(statements) if mandatory(statement)]
         mandatory_hash = hashlib.sha256("".join(statements[i] for i in indexes).encode())
         proof_key = multikey_bytes(ephemeral.public_key())
@@ -166,30 +167,35 @@ class _Urdna2015Sha384(canon.URDNA2015):
         return hashlib.sha384()
 
 
-def urdna2015(document: JsonObject, loader: object, sha384: bool) -> str:
-    """The canonical N-Quads of ``document`` (RDFC-1.0 with SHA-256 or SHA-384)."""
+def canonical_quads(document: JsonObject, loader: object, sha384: bool) -> list[dict[str, Any]]:
+    """The quads of ``document`` as pyld's objects, blank nodes under canonical labels."""
     processor = jsonld.JsonLdProcessor()
     dataset = processor.to_rdf(document, {"documentLoader": loader, "produceGeneralizedRdf": False})
     algorithm = _Urdna2015Sha384() if sha384 else canon.URDNA2015()
-    nquads: str = algorithm.main(dataset, {"format": "application/n-quads"})
-    return "".join(sorted(line + "\n" for line in nquads.split("\n") if line))
+    algorithm.main(dataset, {})
+    quads: list[dict[str, Any]] = algorithm.quads
+    return quads
 
 
-_LABEL = re.compile(r"_:c14n([0-9]+)")
+def urdna2015(document: JsonObject, loader: object, sha384: bool) -> str:
+    """The canonical N-Quads of ``document`` (RDFC-1.0 with SHA-256 or SHA-384)."""
+    return "".join(
+        sorted(serialize_nquad(quad) for quad in canonical_quads(document, loader, sha384))
+    )
 
 
-def _relabelled(nquads: str) -> tuple[list[str], dict[int, bytes]]:
+def _relabelled(quads: list[dict[str, Any]]) -> tuple[list[str], dict[int, bytes]]:
     """The statements with each blank node label replaced as an HMAC label would be, sorted,
     and the compressed label map (canonical label number → label bytes)."""
     label_map: dict[int, bytes] = {}
-
-    def replace(match: re.Match[str]) -> str:
-        number = int(match.group(1))
-        label = label_map.setdefault(number, hashlib.sha256(f"label {number}".encode()).digest())
-        return "_:u" + base64url(label)
-
-    lines = [_LABEL.sub(replace, line) + "\n" for line in nquads.splitlines()]
-    return sorted(lines), label_map
+    for quad in quads:
+        for position, term in quad.items():
+            if position != "predicate" and term["type"] == "blank node":
+                number = int(term["value"].removeprefix("_:c14n"))
+                label = hashlib.sha256(f"label {number}".encode()).digest()
+                label_map[number] = label
+                term["value"] = "_:u" + base64url(label)
+    return sorted(serialize_nquad(quad) for quad in quads), label_map
 
 
 def base64url(data: bytes) -> str:
@@ -221,3 +227,23 @@ def _head(major: int, argument: int) -> bytes:
         if argument < 1 << (8 * size):
             return bytes([major << 5 | extra]) + argument.to_bytes(size, "big")
     raise ValueError("too large for CBOR")
+
+
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def twofold_signature(first: bytes, second: bytes) -> tuple[ec.EllipticCurvePublicKey, bytes]:
+    """A P-256 key chosen so that one ``r || s`` signature verifies both messages.
+
+    ECDSA checks only the x coordinate of ``(z/s)G + (r/s)Q``: with ``d = -(z1 + z2)/2r`` the
+    two messages give the points ``kG`` and ``-kG``, which share it.
+    """
+    n = P256_ORDER
+    z1, z2 = (int.from_bytes(hashlib.sha256(data).digest(), "big") for data in (first, second))
+    nonce = ec.generate_private_key(ec.SECP256R1())
+    k = nonce.private_numbers().private_value
+    r = nonce.public_key().public_numbers().x % n
+    d = -(z1 + z2) * pow(2 * r, -1, n) % n
+    s = (z1 + r * d) * pow(k, -1, n) % n
+    key = ec.derive_private_key(d, ec.SECP256R1()).public_key()
+    return key, r.to_bytes(32, "big") + s.to_bytes(32, "big")

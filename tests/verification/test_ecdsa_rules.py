@@ -8,15 +8,16 @@ warning. Signatures come from the published vectors and from ``EcdsaIssuer``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from tests.support.di_issuer import achievement_credential, base58_encode
+from tests.support.di_issuer import achievement_credential, base58_encode, jcs
 from tests.support.di_vectors import NoNetwork, load_vector, vector_loader
-from tests.support.ecdsa_issuer import JCS, RDFC, EcdsaIssuer
+from tests.support.ecdsa_issuer import JCS, RDFC, EcdsaIssuer, twofold_signature
 from tests.verification.test_ecdsa import P256, P384
 from wallet.jsonvalues import JsonObject
 from wallet.verification.canonical import offline_loader
@@ -189,6 +190,25 @@ def test_rdfc_options_signed_without_their_context_are_not_retried(
 ) -> None:
     signed = issuer.sign(achievement_credential(issuer.did), RDFC, config_context=False)
     assert _checks(signed, issuer.public_key) == [MISMATCH]
+
+
+def test_jcs_signature_valid_for_both_configurations_is_read_as_final() -> None:
+    # A key chosen for the signature makes it verify under the final configuration and the
+    # draft one: the final one decides, with no warning.
+    document = achievement_credential("https://issuer.example")
+    options: JsonObject = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": JCS,
+        "created": "2026-01-01T00:00:00Z",
+        "verificationMethod": "https://issuer.example/keys/1",
+        "proofPurpose": "assertionMethod",
+    }
+    document_hash = hashlib.sha256(jcs(document)).digest()
+    final = hashlib.sha256(jcs({**options, "@context": document["@context"]})).digest()
+    draft = hashlib.sha256(jcs(options)).digest()
+    key, signature = twofold_signature(final + document_hash, draft + document_hash)
+    signed = {**document, "proof": {**options, "proofValue": "z" + base58_encode(signature)}}
+    assert _checks(signed, key) == [PASSED]
 
 
 def test_jcs_document_without_context_is_checked_once(issuer: EcdsaIssuer) -> None:
