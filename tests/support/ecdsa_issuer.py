@@ -91,6 +91,7 @@ class EcdsaIssuer:
         *,
         mandatory: Callable[[str], bool] = lambda statement: False,
         tamper: Callable[[list[object]], None] | None = None,
+        contexts: Mapping[str, JsonObject] | None = None,
         proof_options: Mapping[str, JsonValue] | None = None,
     ) -> JsonObject:
         """``credential`` with an ecdsa-sd-2023 derived proof disclosing every statement.
@@ -100,7 +101,7 @@ class EcdsaIssuer:
         mandatory indexes) before they are encoded.
         """
         document, options, config = self._prepare(credential, SD, proof_options)
-        loader = _loader({})
+        loader = _loader(dict(contexts or {}))
         ephemeral = ec.generate_private_key(ec.SECP256R1())
         statements, label_map = _relabelled(canonical_quads(document, loader, False))
         indexes = [i for i, statement in enumerate(statements) if mandatory(statement)]
@@ -203,9 +204,9 @@ def base64url(data: bytes) -> str:
 
 
 def cbor(value: object) -> bytes:
-    """Deterministic CBOR for byte strings, unsigned and negative integers, arrays and maps."""
-    if isinstance(value, bool) or value is None:
-        raise TypeError(f"the test encoder writes no {value!r}")
+    """CBOR for byte and text strings, integers, booleans, arrays and maps."""
+    if isinstance(value, bool):
+        return b"\xf5" if value else b"\xf4"
     if isinstance(value, int):
         return _head(0, value) if value >= 0 else _head(1, -1 - value)
     if isinstance(value, bytes):
@@ -215,8 +216,7 @@ def cbor(value: object) -> bytes:
     if isinstance(value, Sequence):
         return _head(4, len(value)) + b"".join(cbor(item) for item in value)
     if isinstance(value, Mapping):
-        items = sorted(value.items())
-        return _head(5, len(items)) + b"".join(cbor(k) + cbor(v) for k, v in items)
+        return _head(5, len(value)) + b"".join(cbor(k) + cbor(v) for k, v in value.items())
     raise TypeError(f"the test encoder writes no {type(value).__name__}")
 
 
