@@ -28,7 +28,8 @@ from wallet.verification.report import Check, CheckStatus
 
 DERIVED_HEADER = b"\xd9\x5d\x01"
 BASE_HEADER = b"\xd9\x5d\x00"
-_LABEL = re.compile(r"(?<![^ ])_:(c14n[0-9]+)(?= )")
+# A blank node label, or a whole literal: text inside a literal is never a label.
+_LABEL = re.compile(r'"(?:[^"\\]|\\.)*"|(?<![^ ])_:(c14n[0-9]+)(?= )')
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ def parse_derived_proof_value(proof_value: str) -> DerivedProof:
 
 def _relabel(line: str, label_map: dict[str, str]) -> str:
     def replace(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return match.group()
         label = label_map.get(match.group(1))
         if label is None:
             raise CredentialFormatError(f"the label map has no entry for {match.group(1)}")
