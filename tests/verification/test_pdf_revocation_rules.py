@@ -47,7 +47,7 @@ def ca() -> CertifiedKey:
 
 @pytest.fixture(scope="module")
 def certificate() -> bytes:
-    return pdfs.certificate_pdf()
+    return pdfs.one_page_pdf()
 
 
 @pytest.fixture

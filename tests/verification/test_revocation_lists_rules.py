@@ -90,17 +90,30 @@ def test_distribution_points_are_the_http_and_https_uris_of_full_names(ca: Certi
     directory = x509.DistributionPoint(
         [x509.DirectoryName(ca.certificate.subject)], None, None, None
     )
+    # Other kinds of name beside a URI: a directory name, and a DNS name that reads as a URL.
+    mixed = x509.DistributionPoint(
+        [
+            x509.DirectoryName(ca.certificate.subject),
+            x509.DNSName("http://dns.example.org/x.crl"),
+            x509.UniformResourceIdentifier("http://crl.example.org/m.crl"),
+        ],
+        None,
+        None,
+        None,
+    )
     cert = certificate(
         ca,
         point("ldap://ldap.example.org/cn=CA", "HTTP://crl.example.org/a.crl"),
         relative,
         directory,
+        mixed,
         point("https://crl.example.org/b.crl", "ftp://crl.example.org/c.crl"),
         point("Https://crl.example.org/d.crl", "httpx://crl.example.org/e.crl"),
     )
     # asn1crypto gives URIs with their scheme in lower case.
     assert distribution_point_urls(cert) == [
         "http://crl.example.org/a.crl",
+        "http://crl.example.org/m.crl",
         "https://crl.example.org/b.crl",
         "https://crl.example.org/d.crl",
     ]
@@ -112,7 +125,7 @@ def test_distribution_points_with_several_uris_give_each_url_once(
     for path in ("/a.crl", "/b.crl", "/c.crl", "/d.crl"):
         http_server.serve(path, crl)
     a, b, c, d = (http_server.url(path) for path in ("/a.crl", "/b.crl", "/c.crl", "/d.crl"))
-    cert = certificate(ca, point(a, b), point(b), point(c, d))
+    cert = certificate(ca, point(a, a, b), point(b), point(c, d))
     assert distribution_point_urls(cert) == [a, b, c, d]
     assert fetch(GuardedCrlFetcher(fetcher), cert) == [crl, crl, crl]
     assert http_server.requests == ["/a.crl", "/b.crl", "/c.crl"]
