@@ -89,14 +89,18 @@ def distribution_point_urls(cert: _Certificate) -> list[str]:
     """The http(s) URLs of a certificate's CRL distribution points."""
     if not isinstance(cert, asn1_x509.Certificate):
         return []
-    urls = []
+    urls: list[str] = []
+    # asn1crypto lists a point once for each URI it names: keep each URL once, so a point
+    # with several URIs neither is fetched again nor uses up the cap before the next point.
     for point in cert.crl_distribution_points or ():
         name = point["distribution_point"]
         if name.name != "full_name":
             continue
         for general in name.chosen:
             value = general.native if general.name == "uniform_resource_identifier" else None
-            if isinstance(value, str) and value.lower().startswith(("http://", "https://")):
+            if not isinstance(value, str) or value in urls:
+                continue
+            if value.lower().startswith(("http://", "https://")):
                 urls.append(value)
     return urls
 
