@@ -101,7 +101,7 @@ RFC_8949_REFUSED: list[tuple[str, str, str]] = [
 @pytest.mark.parametrize(
     ("encoded", "value"),
     [(encoded, value) for _, encoded, value in RFC_8949_EXAMPLES],
-    ids=[notation for notation, _, _ in RFC_8949_EXAMPLES],
+    ids=[encoded for _, encoded, _ in RFC_8949_EXAMPLES],
 )
 def test_decode_cbor_reads_the_rfc_8949_examples(encoded: str, value: CborValue) -> None:
     decoded = decode_cbor(bytes.fromhex(encoded))
@@ -113,7 +113,7 @@ def test_decode_cbor_reads_the_rfc_8949_examples(encoded: str, value: CborValue)
 @pytest.mark.parametrize(
     ("encoded", "detail"),
     [(encoded, detail) for _, encoded, detail in RFC_8949_REFUSED],
-    ids=[notation for notation, _, _ in RFC_8949_REFUSED],
+    ids=[encoded for _, encoded, _ in RFC_8949_REFUSED],
 )
 def test_decode_cbor_refuses_the_rfc_8949_examples_it_does_not_read(
     encoded: str, detail: str
@@ -157,6 +157,7 @@ def test_decode_cbor_refuses_the_rfc_8949_examples_it_does_not_read(
         ("a18001", "a CBOR map key is not a number or string"),
         ("a1a00102", "a CBOR map key is not a number or string"),
     ],
+    ids=lambda value: value.split(" ")[-1] or "empty",
 )
 def test_decode_cbor_refuses_malformed_data_saying_why(encoded: str, detail: str) -> None:
     with pytest.raises(CredentialFormatError) as raised:

@@ -102,6 +102,7 @@ def test_first_requests_of_each_status_entry_kind_in_order() -> None:
 @pytest.mark.parametrize(
     "address",
     [None, 7, "", "urn:uuid:1", "ftp://status.example/1", "HTTPS://status.example/1", "https:/x"],
+    ids=["none", "number", "empty", "urn", "ftp", "upper-case", "one-slash"],
 )
 def test_first_requests_skip_status_addresses_that_are_not_http(address: Any) -> None:
     entries = [
