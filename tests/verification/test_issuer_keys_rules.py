@@ -119,7 +119,7 @@ def test_issuer_neither_did_nor_web_address_publishes_nothing(
 # --- DIDs that are their key -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix", ["", "#0"])
+@pytest.mark.parametrize("suffix", ["", "#0", "#0#1"])
 def test_did_jwk_issuer_lists_its_own_key_only(suffix: str, fetcher: SafeFetcher) -> None:
     key = new_key("ES256")
     did = did_jwk(key)
@@ -153,7 +153,7 @@ def test_unreadable_did_that_is_its_key_is_neither_listed_nor_disproved(
 # --- did:web ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix", ["", "#key-0"])
+@pytest.mark.parametrize("suffix", ["", "#key-0", "#key-0#1"])
 def test_did_web_issuer_listing_the_key_includes_it(
     suffix: str, http_server: LocalServer, fetcher: SafeFetcher
 ) -> None:
@@ -226,6 +226,7 @@ def test_web_issuer_documents_are_asked_for_as_json_within_the_cap(
         ("", ["/.well-known/jwt-vc-issuer", HOST_JWKS]),
         ("/", ["/.well-known/jwt-vc-issuer", HOST_JWKS]),
         ("/issuers/uni/", [METADATA, "/issuers/uni/", HOST_JWKS]),
+        ("/issuers/unX", [METADATA[:-1] + "X", "/issuers/unX", HOST_JWKS]),
         ("/issuers/uni?v=1", [METADATA, HOST_JWKS]),
         ("/issuers/uni#main", [METADATA, HOST_JWKS]),
     ],
