@@ -200,9 +200,13 @@ def test_did_web_issuer_is_read_over_https_by_default(
 ) -> None:
     key, did = new_key(), did_web(http_server)
     serve_json(http_server, "/.well-known/did.json", did_document(did, key))
+    with pytest.raises(WalletError) as refused:
+        resolve_did_document(did, fetcher)
     found = published_keys_include(did, public(key), fetcher)
-    assert (found.listed, found.disproved) == (False, False)
-    assert found.reason.startswith("the issuer's DID document: ")
+    assert found == PublishedKeys(
+        False, False, f"the issuer's DID document: {refused.value.detail}"
+    )
+    assert f"https://{http_server.host}/" in found.reason
     assert http_server.requests == []
 
 
@@ -541,6 +545,8 @@ def test_binding_of_a_metadata_key_is_its_controller_being_the_issuer(
         ("did:web:issuer.example:uni#key-1", "did:web:issuer.example", False),
         ("did:web:issuer.example#key-1", "https://issuer.example", False),
         ("https://issuer.example#key-1", "did:web:issuer.example", False),
+        ("did:web:issuer.example#key-1", "DID:web:other.example", False),
+        ("DID:web:other.example#key-1", "did:web:issuer.example", False),
         ("https://issuer.example/keys/1", "https://issuer.example/issuers/uni", True),
         ("https://issuer.example:8443/keys/1", "https://issuer.example/uni", False),
         ("http://issuer.example/keys/1", "https://issuer.example/uni", False),
