@@ -542,6 +542,7 @@ def test_binding_of_a_metadata_key_is_its_controller_being_the_issuer(
         ("did:web:issuer.example#key-1", "did:web:issuer.example", True),
         ("did:web:issuer.example", "did:web:issuer.example#main", True),
         ("did:web:issuer.example#a#b", "did:web:issuer.example#c", True),
+        ("did:web:issuer.example#key-1", "did:web:issuer.example#a#b", True),
         ("did:web:issuer.example:uni#key-1", "did:web:issuer.example", False),
         ("did:web:issuer.example#key-1", "https://issuer.example", False),
         ("https://issuer.example#key-1", "did:web:issuer.example", False),
@@ -640,3 +641,7 @@ def test_binding_of_a_header_key_reads_did_web_over_the_scheme_given(
         found = issuer_binding_check(signing_key, did, fetcher, web_scheme=scheme)
     assert found.status.value == status
     assert http_server.requests == (["/.well-known/did.json"] if scheme else [])
+    if scheme is None:
+        assert found.detail is not None
+        assert found.detail.startswith("the issuer's DID document: ")
+        assert f"https://{http_server.host}/" in found.detail
