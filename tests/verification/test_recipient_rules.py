@@ -159,6 +159,10 @@ def _ctx(
             RecipientIdentity("email", "sha1$abc", True, None, "s"),
         ),
         (
+            {"type": "email", "hashed": True, "identity": "sha256$ab$cd"},
+            RecipientIdentity("email", "ab$cd", True, "sha256"),
+        ),
+        (
             {"type": "email", "hashed": True, "identity": "sha256$"},
             RecipientIdentity("email", "sha256$", True, None),
         ),
@@ -183,6 +187,7 @@ def _ctx(
         "upper-case-algorithm",
         "md5",
         "unknown-algorithm",
+        "digest-with-dollar",
         "empty-digest",
         "no-algorithm",
         "hashed-not-true",
