@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.support.httpserver import LocalServer
 from tests.support.ob2_issuer import LoopbackFetcher, Ob2Issuer, make_issuer
+from wallet.errors import FetchError
+from wallet.fetching import Fetched
 from wallet.verification.context import VerificationContext
 from wallet.verification.ob2_documents import BadgeDocuments
 from wallet.verification.ob2_hosted import origin_check, verify_hosted
@@ -176,6 +178,27 @@ def test_a_server_out_of_reach_leaves_the_match_unchecked(issuer: Ob2Issuer) -> 
     assert check.detail.startswith("http://127.0.0.1:9/assertions/1: ")
     assert len(check.detail) > len("http://127.0.0.1:9/assertions/1: ")
     assert judged is assertion
+
+
+class _SilentFetcher:
+    """A fetcher whose every fetch fails without saying why."""
+
+    def fetch(self, url: str, *, accept: str = "*/*", max_bytes: int | None = None) -> Fetched:
+        raise FetchError("")
+
+
+def test_a_fetch_failing_without_a_reason_gives_the_plain_message() -> None:
+    ctx = VerificationContext(fetcher=_SilentFetcher(), at=AT)
+    checks, _ = verify_hosted({"id": "https://example.org/a/1"}, ctx)
+    assert checks == [
+        Check(
+            "hosted_match",
+            CheckStatus.SKIPPED,
+            UNAVAILABLE,
+            detail="https://example.org/a/1: "
+            "The credential could not be fetched from this address.",
+        )
+    ]
 
 
 @pytest.mark.parametrize(
@@ -580,4 +603,15 @@ def test_an_issuer_without_a_web_address_leaves_the_origin_unchecked(
         ORIGIN_UNCHECKED,
         required=False,
         detail=f"issuer id {shown} is not an http(s) URL",
+    )
+
+
+def test_an_issuer_address_with_no_host_has_no_authority() -> None:
+    check = origin_check("http:///a/1", _documents({"id": "http:///i"}, badge_id=None))
+    assert check == Check(
+        "origin",
+        CheckStatus.WARNING,
+        ORIGIN_UNCHECKED,
+        required=False,
+        detail="issuer id 'http:///i' is not an http(s) URL",
     )
