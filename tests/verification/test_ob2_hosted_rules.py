@@ -477,6 +477,12 @@ def test_allowed_origins_empty_text_matches_a_host_whose_port_cannot_be_read() -
     assert check == _passed("allowedOrigins , x.test")
 
 
+def test_allowed_origins_do_not_match_an_address_with_no_host() -> None:
+    policy = {"allowedOrigins": "xxxx"}
+    check = origin_check("http:///a/1", _documents({"verification": policy}))
+    assert check == _failed("http:///a/1 is outside allowedOrigins xxxx")
+
+
 def test_allowed_origins_win_over_starts_with() -> None:
     policy = {"allowedOrigins": "example.org", "startsWith": "https://other.org/"}
     check = origin_check("https://example.org/a/1", _documents({"verification": policy}))
@@ -614,4 +620,21 @@ def test_an_issuer_address_with_no_host_has_no_authority() -> None:
         ORIGIN_UNCHECKED,
         required=False,
         detail="issuer id 'http:///i' is not an http(s) URL",
+    )
+
+
+def test_an_assertion_not_on_the_web_is_outside_the_issuer_authority() -> None:
+    url = "ftp://example.org/a/1"
+    check = origin_check(url, _documents({"id": "https://example.org/i"}, badge_id=None))
+    assert check == _failed(f"{url} is outside same host and port as the issuer (example.org)")
+
+
+def test_an_issuer_fetched_from_no_web_address_has_no_authority() -> None:
+    documents = _documents({"id": "urn:uuid:2"}, badge_id=None, issuer_url="urn:uuid:3")
+    assert origin_check("https://example.org/a", documents) == Check(
+        "origin",
+        CheckStatus.WARNING,
+        ORIGIN_UNCHECKED,
+        required=False,
+        detail="issuer id 'urn:uuid:2' is not an http(s) URL",
     )

@@ -196,6 +196,7 @@ def test_expires_is_judged_under_its_own_name() -> None:
         ("2024-05-01T10:00:00z", datetime(2024, 5, 1, 10, tzinfo=UTC)),
         ("2024-05-01T10:00:00", datetime(2024, 5, 1, 10, tzinfo=UTC)),
         ("2024-05-01", datetime(2024, 5, 1, tzinfo=UTC)),
+        ("2024-05-01Z", datetime(2024, 5, 1, tzinfo=UTC)),
         (
             "2024-05-01T12:00:00+02:00",
             datetime(2024, 5, 1, 12, tzinfo=timezone(timedelta(hours=2))),
@@ -205,7 +206,18 @@ def test_expires_is_judged_under_its_own_name() -> None:
         (1714557600, None),
         (None, None),
     ],
-    ids=["z-upper", "z-lower", "naive", "date", "offset", "text", "empty", "number", "none"],
+    ids=[
+        "z-upper",
+        "z-lower",
+        "naive",
+        "date",
+        "date-z",
+        "offset",
+        "text",
+        "empty",
+        "number",
+        "none",
+    ],
 )
 def test_assertion_dates_read_iso_instants(value: Any, instant: datetime | None) -> None:
     dates = assertion_dates({"issuedOn": value, "expires": value})
