@@ -126,6 +126,29 @@ def test_a_signed_badge_is_judged_as_signed(issuer: Ob2Issuer) -> None:
     assert checks[-2].detail == "issuedOn 2024-07-01T00:00:00+00:00"
 
 
+def test_a_signed_badge_is_judged_on_the_signed_text_not_the_payload_beside_it(
+    issuer: Ob2Issuer,
+) -> None:
+    signed = issuer.signed_assertion(issuedOn="2024-07-01T00:00:00Z")
+    read = _envelope(sign_jws(signed, issuer.key))
+    payload = {k: v for k, v in signed.items() if k != "recipient"}
+    envelope = Envelope(
+        read.format,
+        read.source,
+        read.raw,
+        read.media_type,
+        payload | {"issuedOn": "2026-07-01T00:00:00Z"},
+        read.secured,
+    )
+    checks = verify_ob2(envelope, _ctx())
+    assert _codes(checks)[-3:] == [
+        ("recipient", CheckStatus.PASSED),
+        ("not_before", CheckStatus.PASSED),
+        ("expiry", CheckStatus.SKIPPED),
+    ]
+    assert checks[-2].detail == "issuedOn 2024-07-01T00:00:00+00:00"
+
+
 def test_a_signed_badge_whose_signature_fails_is_judged_on_its_payload(
     issuer: Ob2Issuer,
 ) -> None:
