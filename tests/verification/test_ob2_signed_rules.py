@@ -471,3 +471,33 @@ def test_a_uid_on_the_list_revokes_an_assertion_by_uid(issuer: Ob2Issuer) -> Non
     _list(issuer, [{"id": "urn:uuid:other", "uid": "abc"}])
     checks, _ = _checks(_signed(issuer, uid="abc"))
     assert _find(checks, "revocation").status is CheckStatus.FAILED
+
+
+def test_a_signed_1_0_assertion_is_upgraded_and_read_by_the_looser_rules(
+    issuer: Ob2Issuer,
+) -> None:
+    badge = {k: v for k, v in issuer.badge_class.items() if k not in ("id", "type", "@context")}
+    badge["issuer"] = {"name": "Example Maker Society", "origin": issuer.server.base_url}
+    legacy = {
+        "id": "urn:uuid:0b2c5c63-61a4-4dd5-9b29-2a3f1c7e7d01",
+        "uid": "abc",
+        "recipient": {"type": "email", "hashed": False, "identity": "alice@example.org"},
+        "badge": badge,
+        "verify": {"type": "signed", "url": issuer.key_url},
+        "issuedOn": "2024-05-01T10:00:00+00:00",
+    }
+    checks, assertion = _checks(sign_jws(legacy, issuer.key))
+    assert assertion is not None
+    assert assertion["verification"] == {"type": "SignedBadge", "creator": issuer.key_url}
+    assert _find(checks, "schema").status is CheckStatus.PASSED
+    assert _find(checks, "key_resolution").detail == issuer.key_url
+    assert _find(checks, "proof").status is CheckStatus.PASSED
+
+
+def test_a_2_0_assertion_embedding_a_badge_class_without_id_fails_the_schema(
+    issuer: Ob2Issuer,
+) -> None:
+    badge = {k: v for k, v in issuer.badge_class.items() if k != "id"}
+    checks, assertion = _checks(_signed(issuer, badge=badge))
+    assert assertion == issuer.signed_assertion(badge=badge)
+    assert _find(checks, "schema").status is CheckStatus.FAILED
