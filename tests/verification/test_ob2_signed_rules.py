@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.support.httpserver import LocalServer
@@ -501,3 +501,30 @@ def test_a_2_0_assertion_embedding_a_badge_class_without_id_fails_the_schema(
     checks, assertion = _checks(_signed(issuer, badge=badge))
     assert assertion == issuer.signed_assertion(badge=badge)
     assert _find(checks, "schema").status is CheckStatus.FAILED
+
+
+def test_an_rs384_signature_of_the_larger_ob2_hashes_is_accepted(http_server: LocalServer) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    issuer = make_issuer(http_server, key)
+    header = b64url(json.dumps({"alg": "RS384"}).encode())
+    body = b64url(json.dumps(issuer.signed_assertion()).encode())
+    signature = key.sign(f"{header}.{body}".encode(), padding.PKCS1v15(), hashes.SHA384())
+    checks, _ = _checks(f"{header}.{body}.{b64url(signature)}")
+    assert _find(checks, "proof") == Check(
+        "proof", CheckStatus.PASSED, PROOF_PASSED, detail="RS384"
+    )
+
+
+def test_an_eddsa_header_is_not_an_ob2_algorithm(issuer: Ob2Issuer) -> None:
+    header = b64url(json.dumps({"alg": "EdDSA"}).encode())
+    body = b64url(json.dumps(issuer.signed_assertion()).encode())
+    checks, assertion = _checks(f"{header}.{body}.{b64url(bytes(64))}")
+    assert checks == [
+        Check(
+            "proof",
+            CheckStatus.FAILED,
+            PROOF_FAILED,
+            detail="signature algorithm 'EdDSA' is not accepted",
+        )
+    ]
+    assert assertion is None
