@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.support.jose_issuer import b64url, issue_certificate, make_ca, new_key, sign_compact
+from tests.support.rfc_keys import RFC7517_RSA
 from wallet.errors import CredentialFormatError
 from wallet.verification.dids import KeyResolutionError
 from wallet.verification.jose import (
@@ -80,18 +81,7 @@ def test_key_from_jwk_x25519_key_raises() -> None:
 
 # RFC 7638 section 3.1 (IETF Trust, Simplified BSD licence): the example RSA key and its
 # published SHA-256 thumbprint.
-RFC7638_KEY = {
-    "kty": "RSA",
-    "n": (
-        "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_B"
-        "JECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_F"
-        "DW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4"
-        "vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
-    ),
-    "e": "AQAB",
-    "alg": "RS256",
-    "kid": "2011-04-29",
-}
+RFC7638_KEY = {**RFC7517_RSA, "alg": "RS256", "kid": "2011-04-29"}
 RFC7638_THUMBPRINT = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
 
 

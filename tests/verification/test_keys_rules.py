@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from tests.support.di_issuer import base58_encode
 from tests.support.jose_issuer import b64url
+from tests.support.rfc_keys import RFC7517_RSA
 from wallet.errors import CredentialFormatError, ValidationError
 from wallet.verification.keys import (
     public_key_from_base58,
@@ -30,22 +31,13 @@ NIST_VECTORS: dict[str, dict[str, str]] = json.loads(
 )
 CURVE_NAMES = {"P-256": "secp256r1", "P-384": "secp384r1", "P-521": "secp521r1"}
 
-# RFC 7517 appendix A.1 (IETF Trust, Simplified BSD licence): the example EC and RSA keys.
+# RFC 7517 appendix A.1 (IETF Trust, Simplified BSD licence): the example EC key (the RSA key
+# is in tests/support/rfc_keys.py).
 RFC7517_EC = {
     "kty": "EC",
     "crv": "P-256",
     "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
     "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
-}
-RFC7517_RSA = {
-    "kty": "RSA",
-    "n": (
-        "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_B"
-        "JECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_F"
-        "DW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4"
-        "vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"
-    ),
-    "e": "AQAB",
 }
 # RFC 8037 appendix A.2: the example Ed25519 public key.
 RFC8037_OKP = {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support.ob2_issuer import LoopbackFetcher
+from tests.support.recipients import recipient_context
 from wallet.verification.context import VerificationContext
 from wallet.verification.recipient import check_recipient
 from wallet.verification.report import CheckStatus
@@ -107,25 +108,13 @@ def test_check_recipient_unknown_hash_algorithm_warns() -> None:
     assert check_recipient(payload, _ctx(ALICE)).status is CheckStatus.WARNING
 
 
-def _claims(
-    confirmed: tuple[str, ...] = (),
-    unconfirmed: tuple[str, ...] = (),
-    elsewhere: tuple[str, ...] = (),
-) -> VerificationContext:
-    return VerificationContext(
-        fetcher=LoopbackFetcher(),
-        at=datetime(2025, 1, 1, tzinfo=UTC),
-        recipients=frozenset(confirmed),
-        unconfirmed=frozenset(unconfirmed),
-        elsewhere=frozenset(elsewhere),
-    )
-
-
 DID = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 
 
 def test_check_recipient_did_subject_with_only_email_confirmed_warns_naming_it() -> None:
-    check = check_recipient({"credentialSubject": {"id": DID}}, _claims(confirmed=(ALICE,)))
+    check = check_recipient(
+        {"credentialSubject": {"id": DID}}, recipient_context(confirmed=(ALICE,))
+    )
     assert (check.status, check.detail) == (CheckStatus.WARNING, "unconfirmed")
     assert DID in check.message.en and DID in check.message.pl
 
@@ -133,14 +122,15 @@ def test_check_recipient_did_subject_with_only_email_confirmed_warns_naming_it()
 def test_check_recipient_plain_email_confirmed_by_another_account_fails() -> None:
     check = check_recipient(
         _ob2("bob@example.org", hashed=False),
-        _claims(confirmed=(ALICE,), elsewhere=("bob@example.org",)),
+        recipient_context(confirmed=(ALICE,), elsewhere=("bob@example.org",)),
     )
     assert (check.status, check.detail) == (CheckStatus.FAILED, "other_account")
 
 
 def test_check_recipient_hash_of_another_accounts_address_fails_without_naming_it() -> None:
     check = check_recipient(
-        _ob2(_sha256("bob@example.org"), hashed=True), _claims(elsewhere=("bob@example.org",))
+        _ob2(_sha256("bob@example.org"), hashed=True),
+        recipient_context(elsewhere=("bob@example.org",)),
     )
     assert (check.status, check.detail) == (CheckStatus.FAILED, "other_account")
     assert "bob@example.org" not in check.message.en + check.message.pl
@@ -149,7 +139,7 @@ def test_check_recipient_hash_of_another_accounts_address_fails_without_naming_i
 def test_check_recipient_hash_matching_no_claimed_email_fails_naming_each() -> None:
     check = check_recipient(
         _ob2(_sha256("carol@example.org"), hashed=True),
-        _claims(confirmed=(ALICE, DID), unconfirmed=("alice@work.example",)),
+        recipient_context(confirmed=(ALICE, DID), unconfirmed=("alice@work.example",)),
     )
     assert (check.status, check.detail) == (CheckStatus.FAILED, "hash_mismatch")
     assert "alice@example.org" in check.message.en
@@ -161,19 +151,19 @@ def test_check_recipient_hash_matching_no_claimed_email_fails_naming_each() -> N
 def test_check_recipient_hash_matching_an_unconfirmed_address_warns_naming_it() -> None:
     check = check_recipient(
         _ob2(_sha256("alice@work.example"), hashed=True),
-        _claims(confirmed=(ALICE,), unconfirmed=("alice@work.example",)),
+        recipient_context(confirmed=(ALICE,), unconfirmed=("alice@work.example",)),
     )
     assert (check.status, check.detail) == (CheckStatus.WARNING, "unconfirmed")
     assert "alice@work.example" in check.message.en
 
 
 def test_check_recipient_hashed_email_with_no_email_claimed_warns() -> None:
-    check = check_recipient(_ob2(_sha256(ALICE), hashed=True), _claims(confirmed=(DID,)))
+    check = check_recipient(_ob2(_sha256(ALICE), hashed=True), recipient_context(confirmed=(DID,)))
     assert (check.status, check.detail) == (CheckStatus.WARNING, "unconfirmed")
 
 
 def test_check_recipient_own_confirmation_wins_over_another_account() -> None:
     check = check_recipient(
-        _ob2(ALICE, hashed=False), _claims(confirmed=(ALICE,), elsewhere=(ALICE,))
+        _ob2(ALICE, hashed=False), recipient_context(confirmed=(ALICE,), elsewhere=(ALICE,))
     )
     assert check.status is CheckStatus.PASSED

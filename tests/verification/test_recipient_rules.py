@@ -8,13 +8,11 @@ hashed identity of 1EdTech's published OB 2.0 assertion example is read as publi
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from tests.support.ob2_issuer import LoopbackFetcher
-from wallet.verification.context import VerificationContext
+from tests.support.recipients import recipient_context
 from wallet.verification.recipient import (
     RecipientIdentity,
     check_recipient,
@@ -115,20 +113,6 @@ def _sha256(text: str) -> str:
 
 def _hashed(kind: str, text: str, salt: str = "") -> RecipientIdentity:
     return RecipientIdentity(kind, _sha256(text + salt), hashed=True, algorithm="sha256", salt=salt)
-
-
-def _ctx(
-    confirmed: tuple[str, ...] = (),
-    unconfirmed: tuple[str, ...] = (),
-    elsewhere: tuple[str, ...] = (),
-) -> VerificationContext:
-    return VerificationContext(
-        fetcher=LoopbackFetcher(),
-        at=datetime(2025, 1, 1, tzinfo=UTC),
-        recipients=frozenset(confirmed),
-        unconfirmed=frozenset(unconfirmed),
-        elsewhere=frozenset(elsewhere),
-    )
 
 
 # --- what is read as the recipient ----------------------------------------------------------
@@ -370,10 +354,10 @@ def test_nothing_checkable_warns(identities: tuple[RecipientIdentity, ...]) -> N
 
 def test_check_recipient_reads_the_payload_and_the_holders_identifiers() -> None:
     payload = {"recipient": {"type": "email", "identity": ALICE}}
-    assert check_recipient(payload, _ctx(confirmed=(ALICE,))) == _passed("email")
-    assert check_recipient(payload, _ctx(unconfirmed=(ALICE,))) == _unconfirmed(ALICE)
-    assert check_recipient(payload, _ctx(elsewhere=(ALICE,))) == _taken(ALICE)
-    assert check_recipient({}, _ctx(confirmed=(ALICE,))) == UNCHECKABLE
+    assert check_recipient(payload, recipient_context(confirmed=(ALICE,))) == _passed("email")
+    assert check_recipient(payload, recipient_context(unconfirmed=(ALICE,))) == _unconfirmed(ALICE)
+    assert check_recipient(payload, recipient_context(elsewhere=(ALICE,))) == _taken(ALICE)
+    assert check_recipient({}, recipient_context(confirmed=(ALICE,))) == UNCHECKABLE
 
 
 def test_any_identity_confirmed_passes_naming_its_kind() -> None:
